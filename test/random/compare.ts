@@ -117,11 +117,38 @@ export function validateGolden(out: Buffer, nseqs: number): string | undefined {
   return undefined;
 }
 
+function mentions(lines: string[]): (name: string) => boolean {
+  const text = lines.join('\n');
+  return (name) => new RegExp(`(^|[^\\w.])${name}([^\\w]|$)`, 'm').test(text);
+}
+
+/** Values (from a dump record) of every register named in `lines`, plus fcsr. */
+export function recordValues(rec: Buffer, lines: string[]): string[] {
+  const used = mentions(lines);
+  const out: string[] = [];
+  for (let r = 1; r < 32; r++) if (used(XNAMES[r])) out.push(`${XNAMES[r]}=${hex64(u64(rec, RECORD_LAYOUT.x + 8 * r))}`);
+  for (let f = 0; f < 32; f++) if (used(FNAMES[f])) out.push(`${FNAMES[f]}=${fpText(u64(rec, RECORD_LAYOUT.f + 8 * f))}`);
+  out.push(`fcsr=${fcsrText(u64(rec, RECORD_LAYOUT.fcsr))}`);
+  // Memory operands: `off(reg)` / `(reg)` resolved against the dumped registers and s1.
+  const s1 = u64(rec, RECORD_LAYOUT.x + 8 * 9);
+  for (const l of lines) {
+    const m = /(-?\d+)?\((\w+)\)\s*$/.exec(l);
+    if (!m) continue;
+    const r = XNAMES.indexOf(m[2] as (typeof XNAMES)[number]);
+    if (r < 0) continue;
+    const off = Number(BigInt.asIntN(64, u64(rec, RECORD_LAYOUT.x + 8 * r) + BigInt(m[1] ?? 0) - s1));
+    if (off >= 0 && off < SCRATCH_SIZE) {
+      const w = off & ~7;
+      out.push(`mem[s1+${w}]=${hex64(u64(rec, RECORD_LAYOUT.scratch + w))} (access at s1+${off})`);
+    }
+  }
+  return out;
+}
+
 /** Initial value description for every register named in `lines`. */
 function initialValues(table: bigint[] | undefined, lines: string[]): string[] {
   if (!table) return [];
-  const text = lines.join('\n');
-  const used = (name: string) => new RegExp(`(^|[^\\w.])${name}([^\\w]|$)`, 'm').test(text);
+  const used = mentions(lines);
   const out: string[] = [];
   USABLE_X.forEach((r, slot) => {
     if (used(XNAMES[r])) out.push(`${XNAMES[r]}=${hex64(table[slot])}`);

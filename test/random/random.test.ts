@@ -16,12 +16,18 @@ import { gunzipSync } from 'node:zlib';
 import { buildProgram, type Manifest } from './build.js';
 import { compareOutputs, formatReport, validateGolden } from './compare.js';
 import { DEFAULT_SEED, DEFAULT_SEQS, EXPECTED_MNEMONICS, generateProgram } from './generator.js';
-import { explore } from './explore.js';
+import { explore, minimizeSequence } from './explore.js';
 import { describeExit, goldenDir, pool, repoRoot, runQemu, runUnivm, toolsAvailable } from './toolchain.js';
 
 const GOLDEN_ROOT = join(repoRoot(), 'test', 'random', 'golden');
 const CONCURRENCY = 2;
 const UNIVM_TIMEOUT_MS = Number(process.env.UNIVM_RANDOM_TIMEOUT_MS ?? 120_000);
+
+const LIVE_REQUESTED = process.env.UNIVM_LIVE === '1';
+const LIVE = LIVE_REQUESTED && toolsAvailable();
+const liveSkip = LIVE ? false : LIVE_REQUESTED ? 'cross tools or qemu-riscv64 not found' : 'set UNIVM_LIVE=1 to run';
+/** With live tools, narrow the first diverging sequence of at most this many programs. */
+const MINIMIZE_PROGRAMS = 4;
 
 function seedDirs(): string[] {
   if (!existsSync(GOLDEN_ROOT)) return [];
@@ -73,26 +79,33 @@ for (const sd of seedDirs()) {
     const progs = programsIn(dir);
     const runs = await pool(progs, CONCURRENCY, (k) => runUnivm(join(dir, `prog-${k}.elf`), UNIVM_TIMEOUT_MS));
     const failures: string[] = [];
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    let minimized = 0;
+    const work = LIVE ? mkdtempSync(join(tmpdir(), 'univm-random-min-')) : '';
     for (let i = 0; i < progs.length; i++) {
       const k = progs[i];
       const r = runs[i];
-      await t.test(`${sd}/prog-${k}`, () => {
+      await t.test(`${sd}/prog-${k}`, async () => {
         const golden = readFileSync(join(dir, `prog-${k}.out`));
         const cmp = compareOutputs(golden, r.stdout);
         if (cmp.equal && r.code === 0) return;
         let rep = formatReport(`${sd}/prog-${k}.elf`, cmp, readAsm(dir, k));
         if (r.code !== 0) rep += `\n  univm: ${describeExit(r)}${r.stderr.trim() ? `, stderr:\n${r.stderr.trim().slice(0, 3000)}` : ''}`;
+        if (LIVE && cmp.diffs.length > 0 && minimized++ < MINIMIZE_PROGRAMS) {
+          try {
+            rep += '\n' + (await minimizeSequence(m.seed, k, cmp.diffs[0].seq, work));
+          } catch (e) {
+            rep += `\n  minimization failed: ${(e as Error).message}`;
+          }
+        }
         failures.push(`prog-${k}: ${cmp.diffs.length} diverging sequences${r.code !== 0 ? `, ${describeExit(r)}` : ''}`);
         assert.fail(rep);
       });
     }
+    if (work) rmSync(work, { recursive: true, force: true });
     if (failures.length) t.diagnostic(`${sd}: ${failures.length}/${progs.length} programs diverge: ${failures.join('; ')}`);
   });
 }
-
-const LIVE_REQUESTED = process.env.UNIVM_LIVE === '1';
-const LIVE = LIVE_REQUESTED && toolsAvailable();
-const liveSkip = LIVE ? false : LIVE_REQUESTED ? 'cross tools or qemu-riscv64 not found' : 'set UNIVM_LIVE=1 to run';
 
 test('random (live): regenerated default seed is byte-identical to the golden data', { skip: liveSkip }, async (t) => {
   const dir = goldenDir(DEFAULT_SEED);

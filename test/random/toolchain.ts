@@ -118,8 +118,13 @@ export function runQemu(elf: string, timeoutMs = 60_000): Promise<RunResult> {
   return run(QEMU, [elf], { timeoutMs });
 }
 
+/** The univm CLI script (UNIVM_BIN overrides it, e.g. to test this harness with a fake emulator). */
+export function univmBin(): string {
+  return process.env.UNIVM_BIN ?? join(repoRoot(), 'bin', 'univm.js');
+}
+
 export function runUnivm(elf: string, timeoutMs = 120_000): Promise<RunResult> {
-  return run(process.execPath, [join(repoRoot(), 'bin', 'univm.js'), 'run', elf], { timeoutMs });
+  return run(process.execPath, [univmBin(), 'run', elf], { timeoutMs });
 }
 
 export function readText(path: string): string {
