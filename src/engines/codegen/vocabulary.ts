@@ -1,0 +1,62 @@
+/**
+ * The interpreter's expansion of the instruction vocabulary, over a flat guest memory (the
+ * process VM). Fields are variables decoded at run time; memory accesses inline the aligned,
+ * permitted fast path and call FlatMemory's slow path for everything else.
+ */
+import type { Vocabulary } from './macros.js';
+
+const load = (size: number, view: string, signed: boolean) => (a: string) =>
+  `((ea = ${a}), (${size > 1 ? `(ea & ${size - 1}) === 0 && ` : ''}ea >= 0 && ea < LIM && (PERM[ea >>> 12] & 1) !== 0) ? ` +
+  `${view}[ea${size > 1 ? ` >>> ${Math.log2(size)}` : ''}] : M.${size === 8 ? 'load(ea, 8, true)' : `loadNum(ea, ${size}, ${signed})`})`;
+
+const store = (size: number, view: string) => (a: string, v: string) =>
+  `(sa = ${a}, ${size === 8 ? 'sb' : 'sv'} = ${v}, (${size > 1 ? `(sa & ${size - 1}) === 0 && ` : ''}sa >= 0 && sa < LIM && (PERM[sa >>> 12] & 2) !== 0) ? ` +
+  `(${view}[sa${size > 1 ? ` >>> ${Math.log2(size)}` : ''}] = ${size === 8 ? 'sb' : 'sv'}) : M.store(sa, ${size}, ${size === 8 ? 'sb' : 'sv'}))`;
+
+const illegal = 'trap(2, raw >>> 0)';
+
+export const interpreterVocabulary: Vocabulary = {
+  words: { PC: 'pc', LEN: 'len', FST: 'FCSR' },
+  fns: {
+    // Statement-like macros expand to expressions over typed temporaries (tb bigint, tn/tl/th
+    // int32, declared once by the generated function) so templates compose like statements.
+    WX: (v) => `(tb = ${v}, rd !== 0 && (X[rd] = tb))`,
+    WX32: (v) => `(tn = (${v}) | 0, rd !== 0 && (XW[rd << 1] = tn, XW[(rd << 1) | 1] = tn >> 31))`,
+    WXW: (lo, hi) => `(tl = ${lo}, th = ${hi}, rd !== 0 && (XW[rd << 1] = tl, XW[(rd << 1) | 1] = th))`,
+    XLO: (r) => `XW[(${r}) << 1]`,
+    XHI: (r) => `XW[((${r}) << 1) | 1]`,
+    i64: (e) => `BigInt.asIntN(64, ${e})`,
+    u64: (e) => `BigInt.asUintN(64, ${e})`,
+    LTU: (a, b) => `((XW[((${a}) << 1) | 1] >>> 0) < (XW[((${b}) << 1) | 1] >>> 0) || ` +
+      `(XW[((${a}) << 1) | 1] === XW[((${b}) << 1) | 1] && (XW[(${a}) << 1] >>> 0) < (XW[(${b}) << 1] >>> 0)))`,
+    ADDR: (r, off) => `(XW[((${r}) << 1) | 1] * 4294967296 + (XW[(${r}) << 1] >>> 0) + ${off})`,
+    LOAD_B: load(1, 'I8', true),
+    LOAD_BU: load(1, 'U8', false),
+    LOAD_H: load(2, 'I16', true),
+    LOAD_HU: load(2, 'U16', false),
+    LOAD_W: load(4, 'I32', true),
+    LOAD_D: load(8, 'B64', true),
+    STORE_B: store(1, 'U8'),
+    STORE_H: store(2, 'U16'),
+    STORE_W: store(4, 'I32'),
+    STORE_D: store(8, 'B64'),
+    NPC: (a) => `(npc = ${a})`,
+    TRAP: (c, v) => `trap(${c}, ${v})`,
+    ILLEGAL: () => illegal,
+    ECALL: () => 'trap(8, 0)',
+    EBREAK: () => 'trap(3, pc)',
+    FS: (r) => `(FW[((${r}) << 1) | 1] === -1 ? FW[(${r}) << 1] : 0x7fc00000)`,
+    FD: (r) => `F[${r}]`,
+    FLO: (r) => `FW[(${r}) << 1]`,
+    WFS: (v) => `(tn = ${v}, FW[rd << 1] = tn, FW[(rd << 1) | 1] = -1)`,
+    WFD: (v) => `(F[rd] = ${v})`,
+    RM: () => `(rm !== 7 ? (rm < 5 ? rm : ${illegal}) : (FCSR[1] < 5 ? FCSR[1] : ${illegal}))`,
+    CSRR: (c) => `(CSR.read(${c}, icount) ?? ${illegal})`,
+    CSRW: (c, v) => `(CSR.write(${c}, ${v}, icount) || ${illegal})`,
+    RES_GET: () => 'NUM[2]',
+    RES_SET: (a) => `(NUM[2] = ${a})`,
+    AMO_CHECK: (a, n) => `M.checkAtomic(${a}, ${n})`,
+    LR_CHECK: (a, n) => `M.checkLoadReserved(${a}, ${n})`,
+    FENCE_I: () => 'void 0',
+  },
+};

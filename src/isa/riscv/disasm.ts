@@ -1,0 +1,35 @@
+import { CSR_NAMES } from './csrs.js';
+import { decode } from './decoder.js';
+import { field } from './encoding.js';
+import { F_NAMES, RM_NAMES, X_NAMES } from './registers.js';
+
+const hex = (n: number | bigint) => (typeof n === 'bigint' ? n : BigInt(n)).toString(16);
+const IMM = { I: field.immI, S: field.immS, B: field.immB, U: field.immU, J: field.immJ, none: () => 0 };
+
+/**
+ * Disassembles one instruction at `pc` from its first parcel(s). Compressed instructions are
+ * shown as the base instruction they expand to, marked with a `c.` prefix.
+ */
+export function disassemble(raw: number, pc: number): string {
+  const dec = decode(raw);
+  if (!dec) return `.insn 0x${hex((raw & 3) === 3 ? raw >>> 0 : raw & 0xffff)}`;
+  const { def, word: i } = dec;
+  const imm = IMM[def.imm](i);
+  const ops = def.args.split(',').filter(Boolean).map((a) => {
+    const m = /^(imm|)\((rs1)\)$/.exec(a);
+    if (m) return `${m[1] ? imm : ''}(${X_NAMES[field.rs1(i)]})`;
+    switch (a) {
+      case 'rd': case 'rs1': case 'rs2': case 'rs3': return X_NAMES[field[a](i)];
+      case 'frd': case 'frs1': case 'frs2': case 'frs3': return F_NAMES[field[a.slice(1) as 'rd'](i)];
+      case 'imm': return String(imm);
+      case 'uimm': return `0x${hex((imm >>> 12) & 0xfffff)}`;
+      case 'shamt': return String(field.shamt(i) & (def.name.endsWith('w') ? 31 : 63));
+      case 'target': return `0x${hex(pc + imm)}`;
+      case 'csr': return CSR_NAMES[field.csr(i)] ?? `0x${hex(field.csr(i))}`;
+      case 'zimm': return String(field.rs1(i));
+      case 'rm': return field.rm(i) === 7 ? '' : RM_NAMES[field.rm(i)];
+      default: return a;
+    }
+  }).filter(Boolean);
+  return `${dec.len === 2 ? 'c.' : ''}${def.name}${ops.length ? ' ' + ops.join(',') : ''}`;
+}

@@ -1,0 +1,266 @@
+/**
+ * RV64GC: every base instruction, its encoding and its meaning, written once.
+ *
+ * An instruction's meaning (`exec`) is a JavaScript statement template written against a small
+ * vocabulary. Each consumer gives the vocabulary its own expansion: the interpreter generator
+ * turns fields into values decoded at run time, the translator into constants of one
+ * instruction, an analysis into records of what is read and written. Compressed instructions
+ * have no meaning of their own: compressed.ts expands each onto one of these.
+ *
+ * Vocabulary (see engines/codegen/macros.ts for the interpreter's expansion):
+ *   fields        rd rs1 rs2 rs3 rm csr shamt (numbers), imm (the format's immediate, a number)
+ *   PC, LEN       this instruction's address (number) and length in bytes (2 or 4)
+ *   X[r]          integer register as a signed 64-bit bigint (x0 reads 0n)
+ *   XLO(r) XHI(r) low / high 32-bit word of X[r] as int32 numbers
+ *   WX(v)         rd <- bigint v (already wrapped to 64 bits); writes to x0 are dropped
+ *   WX32(v)       rd <- sign-extended 32-bit number v;  WXW(lo, hi): rd <- the two words
+ *   i64(e) u64(e) BigInt.asIntN(64, e) / BigInt.asUintN(64, e)
+ *   LTU(a, b)     X[a] < X[b] as unsigned 64-bit (word-wise, no bigint)
+ *   ADDR(r, off)  X[r] + off as a number (exact for any address a mapping can hold)
+ *   LOAD_B/BU/H/HU/W/WU(a)  number results; LOAD_D(a) bigint
+ *   STORE_B/H/W(a, number), STORE_D(a, bigint)
+ *   NPC(a)        next pc (default PC + LEN)
+ *   TRAP(cause, tval), ILLEGAL(), ECALL(), EBREAK()
+ *   FS(r) FD(r)   FP register as f32 bits (int32, NaN-boxing checked) / f64 bits (bigint)
+ *   FLO(r)        raw low 32 bits of an FP register;  WFS(v) / WFD(v): frd <- f32 bits (boxed) / f64 bits
+ *   RM()          the effective rounding mode (dynamic resolved, invalid -> illegal instruction)
+ *   FST           the fflags cell that FP helpers OR exception flags into;  SF.*: fp/softfloat.ts
+ *   CSRR(c) CSRW(c, v)   CSR access with the machine's rules
+ *   RES_GET() RES_SET(a) the LR/SC reservation;  AMO_CHECK(a, size), LR_CHECK(a, size)
+ *   FENCE_I()     instruction-stream synchronisation
+ */
+import { pattern } from './encoding.js';
+
+export type Ext = 'I' | 'M' | 'A' | 'F' | 'D' | 'Zicsr' | 'Zifencei' | 'Priv';
+export type ImmFormat = 'I' | 'S' | 'B' | 'U' | 'J' | 'none';
+
+export interface InsnFlags {
+  /** Ends a basic block: the next pc is not simply pc + len. */
+  branch?: boolean;
+  /** The target is computed from a register (jalr): the translator's jump cache serves it. */
+  indirect?: boolean;
+  /** Leaves translated code (traps, CSR side effects, fence.i). */
+  system?: boolean;
+  load?: boolean;
+  store?: boolean;
+  fp?: boolean;
+}
+
+export interface InsnDef {
+  name: string;
+  ext: Ext;
+  mask: number;
+  match: number;
+  imm: ImmFormat;
+  /** Operand syntax for the disassembler, e.g. 'rd,rs1,rs2' or 'frd,imm(rs1)'. */
+  args: string;
+  exec: string;
+  flags: InsnFlags;
+}
+
+export const INSNS: InsnDef[] = [];
+
+function def(name: string, ext: Ext, bits: string, imm: ImmFormat, args: string, exec: string, flags: InsnFlags = {}): void {
+  INSNS.push({ name, ext, ...pattern(bits), imm, args, exec, flags });
+}
+
+// ---------------------------------------------------------------- RV64I
+const R = (f7: string, f3: string, opc: string) => `${f7} ..... ..... ${f3} ..... ${opc}`;
+const I = (f3: string, opc: string) => `............ ..... ${f3} ..... ${opc}`;
+
+def('lui', 'I', '.................... ..... 0110111', 'U', 'rd,uimm', 'WX32(imm)');
+def('auipc', 'I', '.................... ..... 0010111', 'U', 'rd,uimm', 'WX(BigInt(PC + imm))');
+def('jal', 'I', '.................... ..... 1101111', 'J', 'rd,target', 'WX(BigInt(PC + LEN)); NPC(PC + imm);', { branch: true });
+def('jalr', 'I', I('000', '1100111'), 'I', 'rd,imm(rs1)',
+  'const t = ADDR(rs1, imm) - ((XLO(rs1) + imm) & 1); WX(BigInt(PC + LEN)); NPC(t);', { branch: true, indirect: true });
+
+const branch = (name: string, f3: string, cond: string) =>
+  def(name, 'I', `....... ..... ..... ${f3} ..... 1100011`, 'B', 'rs1,rs2,target', `if (${cond}) NPC(PC + imm);`, { branch: true });
+branch('beq', '000', 'X[rs1] === X[rs2]');
+branch('bne', '001', 'X[rs1] !== X[rs2]');
+branch('blt', '100', 'X[rs1] < X[rs2]');
+branch('bge', '101', 'X[rs1] >= X[rs2]');
+branch('bltu', '110', 'LTU(rs1, rs2)');
+branch('bgeu', '111', '!LTU(rs1, rs2)');
+
+const load = (name: string, f3: string, write: string) =>
+  def(name, 'I', I(f3, '0000011'), 'I', 'rd,imm(rs1)', write, { load: true });
+load('lb', '000', 'WX32(LOAD_B(ADDR(rs1, imm)))');
+load('lh', '001', 'WX32(LOAD_H(ADDR(rs1, imm)))');
+load('lw', '010', 'WX32(LOAD_W(ADDR(rs1, imm)))');
+load('ld', '011', 'WX(LOAD_D(ADDR(rs1, imm)))');
+load('lbu', '100', 'WX32(LOAD_BU(ADDR(rs1, imm)))');
+load('lhu', '101', 'WX32(LOAD_HU(ADDR(rs1, imm)))');
+load('lwu', '110', 'WXW(LOAD_W(ADDR(rs1, imm)), 0)');
+
+const store = (name: string, f3: string, exec: string) =>
+  def(name, 'I', `....... ..... ..... ${f3} ..... 0100011`, 'S', 'rs2,imm(rs1)', exec, { store: true });
+store('sb', '000', 'STORE_B(ADDR(rs1, imm), XLO(rs2));');
+store('sh', '001', 'STORE_H(ADDR(rs1, imm), XLO(rs2));');
+store('sw', '010', 'STORE_W(ADDR(rs1, imm), XLO(rs2));');
+store('sd', '011', 'STORE_D(ADDR(rs1, imm), X[rs2]);');
+
+// Shifts of 64-bit values on (lo, hi) words: variable bigint shifts are slow in V8.
+const shl64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
+  if (s === 0) WXW(lo, hi); else if (s < 32) WXW(lo << s, (hi << s) | (lo >>> (32 - s))); else WXW(0, lo << (s - 32)); }`;
+const shr64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
+  if (s === 0) WXW(lo, hi); else if (s < 32) WXW((lo >>> s) | (hi << (32 - s)), hi >>> s); else WXW(hi >>> (s - 32), 0); }`;
+const sra64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
+  if (s === 0) WXW(lo, hi); else if (s < 32) WXW((lo >>> s) | (hi << (32 - s)), hi >> s); else WXW(hi >> (s - 32), hi >> 31); }`;
+
+const opImm = (name: string, f3: string, exec: string) => def(name, 'I', I(f3, '0010011'), 'I', 'rd,rs1,imm', exec);
+opImm('addi', '000', 'WX(i64(X[rs1] + BigInt(imm)))');
+opImm('slti', '010', 'WX32(X[rs1] < BigInt(imm) ? 1 : 0)');
+opImm('sltiu', '011', 'WX32(u64(X[rs1]) < u64(BigInt(imm)) ? 1 : 0)');
+opImm('xori', '100', 'WXW(XLO(rs1) ^ imm, XHI(rs1) ^ (imm >> 31))');
+opImm('ori', '110', 'WXW(XLO(rs1) | imm, XHI(rs1) | (imm >> 31))');
+opImm('andi', '111', 'WXW(XLO(rs1) & imm, XHI(rs1) & (imm >> 31))');
+def('slli', 'I', '000000 ...... ..... 001 ..... 0010011', 'none', 'rd,rs1,shamt', shl64('shamt'));
+def('srli', 'I', '000000 ...... ..... 101 ..... 0010011', 'none', 'rd,rs1,shamt', shr64('shamt'));
+def('srai', 'I', '010000 ...... ..... 101 ..... 0010011', 'none', 'rd,rs1,shamt', sra64('shamt'));
+
+const op = (name: string, f7: string, f3: string, exec: string, ext: Ext = 'I') => def(name, ext, R(f7, f3, '0110011'), 'none', 'rd,rs1,rs2', exec);
+op('add', '0000000', '000', 'WX(i64(X[rs1] + X[rs2]))');
+op('sub', '0100000', '000', 'WX(i64(X[rs1] - X[rs2]))');
+op('sll', '0000000', '001', shl64('XLO(rs2) & 63'));
+op('slt', '0000000', '010', 'WX32(X[rs1] < X[rs2] ? 1 : 0)');
+op('sltu', '0000000', '011', 'WX32(LTU(rs1, rs2) ? 1 : 0)');
+op('xor', '0000000', '100', 'WXW(XLO(rs1) ^ XLO(rs2), XHI(rs1) ^ XHI(rs2))');
+op('srl', '0000000', '101', shr64('XLO(rs2) & 63'));
+op('sra', '0100000', '101', sra64('XLO(rs2) & 63'));
+op('or', '0000000', '110', 'WXW(XLO(rs1) | XLO(rs2), XHI(rs1) | XHI(rs2))');
+op('and', '0000000', '111', 'WXW(XLO(rs1) & XLO(rs2), XHI(rs1) & XHI(rs2))');
+
+def('addiw', 'I', I('000', '0011011'), 'I', 'rd,rs1,imm', 'WX32(XLO(rs1) + imm)');
+def('slliw', 'I', '0000000 ..... ..... 001 ..... 0011011', 'none', 'rd,rs1,shamt', 'WX32(XLO(rs1) << shamt)');
+def('srliw', 'I', '0000000 ..... ..... 101 ..... 0011011', 'none', 'rd,rs1,shamt', 'WX32(XLO(rs1) >>> shamt)');
+def('sraiw', 'I', '0100000 ..... ..... 101 ..... 0011011', 'none', 'rd,rs1,shamt', 'WX32(XLO(rs1) >> shamt)');
+const opw = (name: string, f7: string, f3: string, exec: string, ext: Ext = 'I') => def(name, ext, R(f7, f3, '0111011'), 'none', 'rd,rs1,rs2', exec);
+opw('addw', '0000000', '000', 'WX32(XLO(rs1) + XLO(rs2))');
+opw('subw', '0100000', '000', 'WX32(XLO(rs1) - XLO(rs2))');
+opw('sllw', '0000000', '001', 'WX32(XLO(rs1) << (XLO(rs2) & 31))');
+opw('srlw', '0000000', '101', 'WX32(XLO(rs1) >>> (XLO(rs2) & 31))');
+opw('sraw', '0100000', '101', 'WX32(XLO(rs1) >> (XLO(rs2) & 31))');
+
+def('fence', 'I', '.... .... .... ..... 000 ..... 0001111', 'none', '', '');
+def('fence.i', 'Zifencei', '............ ..... 001 ..... 0001111', 'none', '', 'FENCE_I();', { system: true });
+def('ecall', 'I', '000000000000 00000 000 00000 1110011', 'none', '', 'ECALL();', { system: true });
+def('ebreak', 'I', '000000000001 00000 000 00000 1110011', 'none', '', 'EBREAK();', { system: true });
+
+// ---------------------------------------------------------------- M
+op('mul', '0000001', '000', 'WX(i64(X[rs1] * X[rs2]))', 'M');
+op('mulh', '0000001', '001', 'WX(i64((X[rs1] * X[rs2]) >> 64n))', 'M');
+op('mulhsu', '0000001', '010', 'WX(i64((X[rs1] * u64(X[rs2])) >> 64n))', 'M');
+op('mulhu', '0000001', '011', 'WX(i64((u64(X[rs1]) * u64(X[rs2])) >> 64n))', 'M');
+op('div', '0000001', '100', 'const a = X[rs1], b = X[rs2]; WX(b === 0n ? -1n : i64(a / b))', 'M');
+op('divu', '0000001', '101', 'const b = u64(X[rs2]); WX(b === 0n ? -1n : i64(u64(X[rs1]) / b))', 'M');
+op('rem', '0000001', '110', 'const a = X[rs1], b = X[rs2]; WX(b === 0n ? a : b === -1n ? 0n : a % b)', 'M');
+op('remu', '0000001', '111', 'const b = u64(X[rs2]); WX(b === 0n ? X[rs1] : i64(u64(X[rs1]) % b))', 'M');
+opw('mulw', '0000001', '000', 'WX32(Math.imul(XLO(rs1), XLO(rs2)))', 'M');
+opw('divw', '0000001', '100', 'const a = XLO(rs1), b = XLO(rs2); WX32(b === 0 ? -1 : b === -1 ? -a : a / b)', 'M');
+opw('divuw', '0000001', '101', 'const a = XLO(rs1) >>> 0, b = XLO(rs2) >>> 0; WX32(b === 0 ? -1 : a / b >>> 0)', 'M');
+opw('remw', '0000001', '110', 'const a = XLO(rs1), b = XLO(rs2); WX32(b === 0 ? a : b === -1 ? 0 : a % b)', 'M');
+opw('remuw', '0000001', '111', 'const a = XLO(rs1) >>> 0, b = XLO(rs2) >>> 0; WX32(b === 0 ? a : a % b)', 'M');
+
+// ---------------------------------------------------------------- A
+def('lr.w', 'A', '00010 .. 00000 ..... 010 ..... 0101111', 'none', 'rd,(rs1)',
+  'const a = ADDR(rs1, 0); LR_CHECK(a, 4); const v = LOAD_W(a); RES_SET(a); WX32(v);', { load: true });
+def('lr.d', 'A', '00010 .. 00000 ..... 011 ..... 0101111', 'none', 'rd,(rs1)',
+  'const a = ADDR(rs1, 0); LR_CHECK(a, 8); const v = LOAD_D(a); RES_SET(a); WX(v);', { load: true });
+def('sc.w', 'A', '00011 .. ..... ..... 010 ..... 0101111', 'none', 'rd,rs2,(rs1)',
+  'const a = ADDR(rs1, 0); AMO_CHECK(a, 4); const ok = RES_GET() === a; RES_SET(-1); if (ok) STORE_W(a, XLO(rs2)); WX32(ok ? 0 : 1);', { store: true });
+def('sc.d', 'A', '00011 .. ..... ..... 011 ..... 0101111', 'none', 'rd,rs2,(rs1)',
+  'const a = ADDR(rs1, 0); AMO_CHECK(a, 8); const ok = RES_GET() === a; RES_SET(-1); if (ok) STORE_D(a, X[rs2]); WX32(ok ? 0 : 1);', { store: true });
+
+/** An AMO's operation, once for both widths: `o` is the old memory value, `b` the register operand. */
+const amo = (name: string, f5: string, w: string, d: string) => {
+  def(`amo${name}.w`, 'A', `${f5} .. ..... ..... 010 ..... 0101111`, 'none', 'rd,rs2,(rs1)',
+    `const a = ADDR(rs1, 0); AMO_CHECK(a, 4); const o = LOAD_W(a), b = XLO(rs2); STORE_W(a, ${w}); WX32(o);`, { load: true, store: true });
+  def(`amo${name}.d`, 'A', `${f5} .. ..... ..... 011 ..... 0101111`, 'none', 'rd,rs2,(rs1)',
+    `const a = ADDR(rs1, 0); AMO_CHECK(a, 8); const o = LOAD_D(a), b = X[rs2]; STORE_D(a, ${d}); WX(o);`, { load: true, store: true });
+};
+amo('swap', '00001', 'b', 'b');
+amo('add', '00000', '(o + b) | 0', 'i64(o + b)');
+amo('xor', '00100', 'o ^ b', 'o ^ b');
+amo('and', '01100', 'o & b', 'o & b');
+amo('or', '01000', 'o | b', 'o | b');
+amo('min', '10000', 'o < b ? o : b', 'o < b ? o : b');
+amo('max', '10100', 'o > b ? o : b', 'o > b ? o : b');
+amo('minu', '11000', '(o >>> 0) < (b >>> 0) ? o : b', 'u64(o) < u64(b) ? o : b');
+amo('maxu', '11100', '(o >>> 0) > (b >>> 0) ? o : b', 'u64(o) > u64(b) ? o : b');
+
+// ---------------------------------------------------------------- F and D
+def('flw', 'F', I('010', '0000111'), 'I', 'frd,imm(rs1)', 'WFS(LOAD_W(ADDR(rs1, imm)))', { load: true, fp: true });
+def('fld', 'D', I('011', '0000111'), 'I', 'frd,imm(rs1)', 'WFD(LOAD_D(ADDR(rs1, imm)))', { load: true, fp: true });
+def('fsw', 'F', '....... ..... ..... 010 ..... 0100111', 'S', 'frs2,imm(rs1)', 'STORE_W(ADDR(rs1, imm), FLO(rs2));', { store: true, fp: true });
+def('fsd', 'D', '....... ..... ..... 011 ..... 0100111', 'S', 'frs2,imm(rs1)', 'STORE_D(ADDR(rs1, imm), FD(rs2));', { store: true, fp: true });
+
+const SIGN32 = '-0x80000000', SIGN64 = '-0x8000000000000000n';
+/** Both precisions of an FP operation from one description: `s` is the 'S'/'D' letter pattern. */
+const fpBoth = (fn: (p: { ext: Ext; fmt: string; sfx: string; R: string; W: string; sign: string; bits: string }) => void) => {
+  fn({ ext: 'F', fmt: '00', sfx: 's', R: 'FS', W: 'WFS', sign: SIGN32, bits: '32' });
+  fn({ ext: 'D', fmt: '01', sfx: 'd', R: 'FD', W: 'WFD', sign: SIGN64, bits: '64' });
+};
+const fp = { fp: true };
+fpBoth(({ ext, fmt, sfx, R: F, W, sign, bits }) => {
+  const fma = (name: string, opc: string, a: string, c: string) =>
+    def(`${name}.${sfx}`, ext, `..... ${fmt} ..... ..... ... ..... ${opc}`, 'none', 'frd,frs1,frs2,frs3,rm',
+      `${W}(SF.fma${bits}(${a}, ${F}(rs2), ${c}, RM(), FST))`, fp);
+  fma('fmadd', '1000011', `${F}(rs1)`, `${F}(rs3)`);
+  fma('fmsub', '1000111', `${F}(rs1)`, `${F}(rs3) ^ ${sign}`);
+  fma('fnmsub', '1001011', `${F}(rs1) ^ ${sign}`, `${F}(rs3)`);
+  fma('fnmadd', '1001111', `${F}(rs1) ^ ${sign}`, `${F}(rs3) ^ ${sign}`);
+  const arith = (name: string, f5: string, fn: string) =>
+    def(`${name}.${sfx}`, ext, `${f5}${fmt} ..... ..... ... ..... 1010011`, 'none', 'frd,frs1,frs2,rm',
+      `${W}(SF.${fn}${bits}(${F}(rs1), ${F}(rs2), RM(), FST))`, fp);
+  arith('fadd', '00000', 'add');
+  arith('fsub', '00001', 'sub');
+  arith('fmul', '00010', 'mul');
+  arith('fdiv', '00011', 'div');
+  def(`fsqrt.${sfx}`, ext, `01011${fmt} 00000 ..... ... ..... 1010011`, 'none', 'frd,frs1,rm', `${W}(SF.sqrt${bits}(${F}(rs1), RM(), FST))`, fp);
+  const mag = sfx === 's' ? '0x7fffffff' : '0x7fffffffffffffffn';
+  const sgnj = (name: string, f3: string, sgn: string) =>
+    def(`${name}.${sfx}`, ext, `00100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}((${F}(rs1) & ${mag}) | (${sgn}))`, fp);
+  sgnj('fsgnj', '000', `${F}(rs2) & ${sign}`);
+  sgnj('fsgnjn', '001', `~${F}(rs2) & ${sign}`);
+  sgnj('fsgnjx', '010', `(${F}(rs1) ^ ${F}(rs2)) & ${sign}`);
+  def(`fmin.${sfx}`, ext, `00101${fmt} ..... ..... 000 ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}(SF.min${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
+  def(`fmax.${sfx}`, ext, `00101${fmt} ..... ..... 001 ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}(SF.max${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
+  const cmp = (name: string, f3: string, fn: string) =>
+    def(`${name}.${sfx}`, ext, `10100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'rd,frs1,frs2', `WX32(SF.${fn}${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
+  cmp('feq', '010', 'eq');
+  cmp('flt', '001', 'lt');
+  cmp('fle', '000', 'le');
+  def(`fclass.${sfx}`, ext, `11100${fmt} 00000 ..... 001 ..... 1010011`, 'none', 'rd,frs1', `WX32(SF.class${bits}(${F}(rs1)))`, fp);
+  // FP -> integer: rs2 selects w / wu / l / lu
+  const toInt = (name: string, sel: string, fn: string, w: string) =>
+    def(`fcvt.${name}.${sfx}`, ext, `11000${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'rd,frs1,rm', `${w}(SF.cvt_${name}_${sfx}(${F}(rs1), RM(), FST))`, fp);
+  toInt('w', '00000', 'w', 'WX32');
+  toInt('wu', '00001', 'wu', 'WX32');
+  toInt('l', '00010', 'l', 'WX');
+  toInt('lu', '00011', 'lu', 'WX');
+  const fromInt = (name: string, sel: string, src: string) =>
+    def(`fcvt.${sfx}.${name}`, ext, `11010${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'frd,rs1,rm', `${W}(SF.cvt_${sfx}_${name}(${src}, RM(), FST))`, fp);
+  fromInt('w', '00000', 'XLO(rs1)');
+  fromInt('wu', '00001', 'XLO(rs1) >>> 0');
+  fromInt('l', '00010', 'X[rs1]');
+  fromInt('lu', '00011', 'X[rs1]');
+});
+def('fcvt.s.d', 'D', '0100000 00001 ..... ... ..... 1010011', 'none', 'frd,frs1,rm', 'WFS(SF.cvt_s_d(FD(rs1), RM(), FST))', fp);
+def('fcvt.d.s', 'D', '0100001 00000 ..... ... ..... 1010011', 'none', 'frd,frs1,rm', 'RM(); WFD(SF.cvt_d_s(FS(rs1), FST))', fp);
+def('fmv.x.w', 'F', '1110000 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', 'WX32(FLO(rs1))', fp);
+def('fmv.w.x', 'F', '1111000 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', 'WFS(XLO(rs1))', fp);
+def('fmv.x.d', 'D', '1110001 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', 'WX(FD(rs1))', fp);
+def('fmv.d.x', 'D', '1111001 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', 'WFD(X[rs1])', fp);
+
+// ---------------------------------------------------------------- Zicsr
+const csr = (name: string, f3: string, src: string, write: string) =>
+  def(name, 'Zicsr', I(f3, '1110011'), 'none', name.endsWith('i') ? 'rd,csr,zimm' : 'rd,csr,rs1',
+    `const v = ${src}; ${write}`, { system: true });
+// csrrw with rd = x0 must not read the CSR (reads can have side effects); csrrs/c with rs1 = x0 must not write.
+csr('csrrw', '001', 'X[rs1]', 'const old = rd !== 0 ? CSRR(csr) : 0n; CSRW(csr, v); WX(old);');
+csr('csrrs', '010', 'X[rs1]', 'const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old | v); WX(old);');
+csr('csrrc', '011', 'X[rs1]', 'const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old & ~v); WX(old);');
+csr('csrrwi', '101', 'BigInt(rs1)', 'const old = rd !== 0 ? CSRR(csr) : 0n; CSRW(csr, v); WX(old);');
+csr('csrrsi', '110', 'BigInt(rs1)', 'const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old | v); WX(old);');
+csr('csrrci', '111', 'BigInt(rs1)', 'const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old & ~v); WX(old);');

@@ -1,0 +1,47 @@
+/**
+ * The architectural state of one hart, kept in a single ArrayBuffer so that a snapshot is a
+ * byte copy and every engine (interpreter, generated code, WebAssembly) addresses the same
+ * cells. Views of the buffer:
+ *   x  / xw : the 32 integer registers as int64 (BigInt64Array) and as (lo, hi) int32 words
+ *   f  / fw : the 32 FP registers as raw 64-bit patterns and as int32 words (NaN-boxing lives
+ *             in the high word)
+ *   num     : Float64 cells for values engines keep as JS numbers (pc, instret, reservation)
+ *   fcsr    : fflags and frm as separate int32 cells, so FP helpers can OR flags into cell 0
+ */
+export const NUM_PC = 0;
+export const NUM_INSTRET = 1;
+/** Address reserved by the last LR, or -1. */
+export const NUM_RESERVATION = 2;
+export const FCSR_FLAGS = 0;
+export const FCSR_FRM = 1;
+
+const X_OFF = 0, F_OFF = 256, NUM_OFF = 512, FCSR_OFF = 576, SIZE = 640;
+
+export class HartState {
+  readonly buffer: ArrayBuffer;
+  readonly x: BigInt64Array;
+  readonly xw: Int32Array;
+  readonly f: BigInt64Array;
+  readonly fw: Int32Array;
+  readonly num: Float64Array;
+  /** [0] = fflags (accrued exceptions), [1] = frm; views into the same buffer. */
+  readonly fcsr: Int32Array;
+
+  constructor(buffer: ArrayBuffer = new ArrayBuffer(SIZE)) {
+    this.buffer = buffer;
+    this.x = new BigInt64Array(buffer, X_OFF, 32);
+    this.xw = new Int32Array(buffer, X_OFF, 64);
+    this.f = new BigInt64Array(buffer, F_OFF, 32);
+    this.fw = new Int32Array(buffer, F_OFF, 64);
+    this.num = new Float64Array(buffer, NUM_OFF, 8);
+    this.fcsr = new Int32Array(buffer, FCSR_OFF, 2);
+    this.num[NUM_RESERVATION] = -1;
+  }
+
+  get pc(): number { return this.num[NUM_PC]; }
+  set pc(v: number) { this.num[NUM_PC] = v; }
+  get instret(): number { return this.num[NUM_INSTRET]; }
+  set instret(v: number) { this.num[NUM_INSTRET] = v; }
+
+  snapshot(): ArrayBuffer { return this.buffer.slice(0); }
+}

@@ -1,0 +1,132 @@
+import { Cause, GuestTrap } from './trap.js';
+
+const utf8 = new TextDecoder();
+
+/** Page permission bits, one byte per 4 KiB page. MAPPED distinguishes PROT_NONE from a hole. */
+export const PROT_R = 1, PROT_W = 2, PROT_X = 4, MAPPED = 8;
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+
+/**
+ * A flat guest address space [0, size): guest address == offset in one buffer. This is the
+ * memory of the process VM (user mode, no MMU). The buffer is a WebAssembly.Memory's when the
+ * host allows, allocated at its final size, so that views never detach and translated code in
+ * either JavaScript or WebAssembly can address it directly.
+ *
+ * Generated code inlines the aligned, permitted fast path of every access; what falls off it
+ * (misaligned, out of range, missing permission) comes here.
+ */
+export class FlatMemory {
+  readonly size: number;
+  readonly buffer: ArrayBuffer;
+  readonly wasm: WebAssembly.Memory | undefined;
+  readonly u8: Uint8Array;
+  readonly i8: Int8Array;
+  readonly u16: Uint16Array;
+  readonly i16: Int16Array;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly b64: BigInt64Array;
+  readonly dv: DataView;
+  readonly perm: Uint8Array;
+
+  constructor(size: number) {
+    if (size % 65536 !== 0 || size <= 0 || size > 2 ** 32) throw new RangeError(`guest memory size ${size} must be a positive multiple of 64 KiB up to 4 GiB`);
+    this.size = size;
+    let wasm: WebAssembly.Memory | undefined;
+    try { wasm = new WebAssembly.Memory({ initial: size / 65536, maximum: size / 65536 }); } catch { wasm = undefined; }
+    this.wasm = wasm;
+    this.buffer = wasm ? wasm.buffer : new ArrayBuffer(size);
+    this.u8 = new Uint8Array(this.buffer);
+    this.i8 = new Int8Array(this.buffer);
+    this.u16 = new Uint16Array(this.buffer);
+    this.i16 = new Int16Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+    this.u32 = new Uint32Array(this.buffer);
+    this.b64 = new BigInt64Array(this.buffer);
+    this.dv = new DataView(this.buffer);
+    this.perm = new Uint8Array(size >>> PAGE_SHIFT);
+  }
+
+  /** Sets the permission byte of every page overlapping [addr, addr+len). */
+  protect(addr: number, len: number, prot: number): void {
+    if (len <= 0) return;
+    this.perm.fill(prot, Math.floor(addr / PAGE_SIZE), Math.ceil((addr + len) / PAGE_SIZE));
+  }
+
+  /** True when every byte of [addr, addr+len) lies on a page with all bits of `need`. */
+  accessible(addr: number, len: number, need: number): boolean {
+    if (!(addr >= 0 && len >= 0 && addr + len <= this.size)) return false;
+    if (len === 0) return true;
+    const last = (addr + len - 1) >>> PAGE_SHIFT;
+    for (let p = addr >>> PAGE_SHIFT; p <= last; p++) if ((this.perm[p] & need) !== need) return false;
+    return true;
+  }
+
+  // ---- slow paths of guest accesses (called from generated code) ----
+
+  private fault(addr: number, write: boolean, exact?: bigint): never {
+    // Out of range and unmapped both read as a page fault: that is what Linux reports as SIGSEGV.
+    throw new GuestTrap(write ? Cause.StorePageFault : Cause.LoadPageFault, exact ?? BigInt.asIntN(64, BigInt(Math.trunc(addr))));
+  }
+
+  /** A load of 1, 2, 4 or 8 bytes; misaligned accesses are performed bytewise, as Linux does for user code. */
+  load(addr: number, size: number, signed: boolean): bigint {
+    if (!this.accessible(addr, size, PROT_R)) this.fault(addr, false);
+    switch (size) {
+      case 1: return BigInt(signed ? this.dv.getInt8(addr) : this.dv.getUint8(addr));
+      case 2: return BigInt(signed ? this.dv.getInt16(addr, true) : this.dv.getUint16(addr, true));
+      case 4: return BigInt(signed ? this.dv.getInt32(addr, true) : this.dv.getUint32(addr, true));
+      default: return this.dv.getBigInt64(addr, true);
+    }
+  }
+
+  /** A load of 1, 2 or 4 bytes as a number. */
+  loadNum(addr: number, size: number, signed: boolean): number {
+    if (!this.accessible(addr, size, PROT_R)) this.fault(addr, false);
+    switch (size) {
+      case 1: return signed ? this.dv.getInt8(addr) : this.dv.getUint8(addr);
+      case 2: return signed ? this.dv.getInt16(addr, true) : this.dv.getUint16(addr, true);
+      default: return signed ? this.dv.getInt32(addr, true) : this.dv.getUint32(addr, true);
+    }
+  }
+
+  store(addr: number, size: number, value: number | bigint): void {
+    if (!this.accessible(addr, size, PROT_W)) this.fault(addr, true);
+    switch (size) {
+      case 1: this.dv.setUint8(addr, Number(BigInt.asUintN(8, BigInt(value)))); break;
+      case 2: this.dv.setUint16(addr, Number(BigInt.asUintN(16, BigInt(value))), true); break;
+      case 4: this.dv.setInt32(addr, Number(BigInt.asIntN(32, BigInt(value))), true); break;
+      default: this.dv.setBigInt64(addr, BigInt.asIntN(64, BigInt(value)), true);
+    }
+  }
+
+  /** AMOs and SC must be aligned and writable; they fault as stores, even for the load half. */
+  checkAtomic(addr: number, size: number): void {
+    if (addr % size !== 0) throw new GuestTrap(Cause.StoreMisaligned, BigInt(Math.trunc(addr)));
+    if (!this.accessible(addr, size, PROT_R | PROT_W)) this.fault(addr, true);
+  }
+
+  /** LR must be aligned (a misaligned one is a load-address-misaligned exception). */
+  checkLoadReserved(addr: number, size: number): void {
+    if (addr % size !== 0) throw new GuestTrap(Cause.LoadMisaligned, BigInt(Math.trunc(addr)));
+  }
+
+  /** Fetch of a 16-bit parcel; faults as an instruction page fault. */
+  fetch16(addr: number): number {
+    if (!this.accessible(addr, 2, PROT_X)) throw new GuestTrap(Cause.InsnPageFault, BigInt(Math.trunc(addr)));
+    return this.u16[addr >>> 1];
+  }
+
+  // ---- host-side helpers for system calls and loaders (no permission checks) ----
+
+  readBytes(addr: number, len: number): Uint8Array { return this.u8.slice(addr, addr + len); }
+  writeBytes(addr: number, data: Uint8Array): void { this.u8.set(data, addr); }
+  readCString(addr: number, max = 1 << 20): string | undefined {
+    const end = Math.min(this.size, addr + max);
+    for (let p = addr; p < end; p++) {
+      if (this.u8[p] === 0) return utf8.decode(this.u8.subarray(addr, p));
+    }
+    return undefined;
+  }
+}
