@@ -421,6 +421,7 @@ function classify(neg: boolean, expAllOnes: boolean, expZero: boolean, fracZero:
 }
 
 export function class32(a: number): number {
+  a |= 0;
   const e = (a >>> 23) & 0xff;
   return classify(a < 0, e === 0xff, e === 0, (a & 0x7fffff) === 0, (a & 0x400000) !== 0);
 }
