@@ -71,245 +71,308 @@ function r32(bits: bigint): number { return Number(bits) | 0; }
 function r64(bits: bigint): bigint { return BigInt.asIntN(64, bits); }
 
 // ---------------------------------------------------------------------------
-// f32 arithmetic. In RNE, an f32 add/sub/mul/div/sqrt evaluated in binary64 and
-// then rounded to binary32 is correctly rounded (53 >= 2*24 + 2); exactness of
-// the binary64 step is decided exactly, and the fast path is taken only when the
-// f32 result cannot be tiny or overflow.
+// Fast-path finishing. A fast path computes r = the round-to-nearest-even
+// result (a double, or an f32 value held in a double) and, when the operation
+// was inexact, the sign of (exact - r) and -- where it is exactly representable
+// -- the value of (exact - r). The fast paths are only used where r and its
+// neighbours are normal and finite (no UF, no OF possible), so the correctly
+// rounded result in every mode is r or the neighbour of r on the side of the
+// exact value.
+//  - RTZ/RDN/RUP step to that neighbour when the mode requires it;
+//  - RMM differs from RNE only on an exact tie, which is recognised from the
+//    exact error (ties need errExact; NaN means "cannot be a tie").
 
-export function add32(a: number, b: number, rm: number, st: Int32Array): number {
-  if (rm === 0) {
-    const x = toF32(a), y = toF32(b);
-    const s = x + y;
-    const r = Math.fround(s);
-    // Sums of f32 values that are tiny are exact, so only overflow matters.
-    if (r - r === 0) {
-      const bv = s - x;
-      const err = (x - (s - bv)) + (y - bv);
-      if (err !== 0 || r !== s) st[0]! |= NX;
+/** r: RNE result, normal with its neighbours; up: exact > r. Sets NX. */
+function finish64(r: number, up: boolean, errExact: number, rm: number, st: Int32Array): bigint {
+  st[0]! |= NX;
+  SF64[0] = r;
+  if (rm === 0) return SI64[0]!;
+  const pos = r > 0;
+  let mag = 0; // +1: one ulp away from zero, -1: one ulp towards zero
+  switch (rm) {
+    case 1: if (up !== pos) mag = -1; break;
+    case 2: if (!up) mag = pos ? -1 : 1; break;
+    case 3: if (up) mag = pos ? 1 : -1; break;
+    default:
+      // RMM: a tie resolved by RNE towards the smaller magnitude moves outwards.
+      if (up === pos && errExact === errExact) {
+        const lo = SU32[LO]!;
+        SU32[LO] = lo + 1;
+        if (lo === -1) SU32[HI] = SU32[HI]! + 1;
+        const n = SF64[0]!;
+        if (2 * errExact === n - r) return SI64[0]!;
+        SF64[0] = r;
+      }
+      return SI64[0]!;
+  }
+  if (mag !== 0) {
+    const lo = SU32[LO]!;
+    SU32[LO] = lo + mag;
+    if (mag > 0 ? lo === -1 : lo === 0) SU32[HI] = SU32[HI]! + mag;
+  }
+  return SI64[0]!;
+}
+
+/** As finish64 for an f32 result r (|r| in (2^-126, MAX32)). */
+function finish32(r: number, up: boolean, errExact: number, rm: number, st: Int32Array): number {
+  st[0]! |= NX;
+  SF32[0] = r;
+  const bits = SI32[0]!;
+  if (rm === 0) return bits;
+  const pos = r > 0;
+  switch (rm) {
+    case 1: return up !== pos ? bits - 1 : bits;
+    case 2: return up ? bits : pos ? bits - 1 : bits + 1;
+    case 3: return up ? (pos ? bits + 1 : bits - 1) : bits;
+    default:
+      if (up === pos && errExact === errExact) {
+        SI32[0] = bits + 1;
+        if (2 * errExact === SF32[0]! - r) return bits + 1;
+      }
+      return bits;
+  }
+}
+
+const MAX32 = 3.4028234663852886e38;
+
+// ---------------------------------------------------------------------------
+// f32 arithmetic. An f32 add/sub/mul/div/sqrt evaluated in binary64 and then
+// rounded to binary32 is correctly rounded for RNE (53 >= 2*24 + 2); the error
+// of the binary64 step is known exactly, which also decides the other modes.
+
+function addS(x: number, y: number, rm: number, st: Int32Array): number {
+  const s = x + y;
+  const r = Math.fround(s);
+  const ar = Math.abs(r);
+  // Sums of f32 values that are tiny are exact; inexact sums are >= 2^-125.
+  if (ar < MAX32 || (rm === 0 && ar === MAX32)) {
+    const bv = s - x;
+    const err = (x - (s - bv)) + (y - bv);
+    if (r === s && err === 0) {
+      if (s === 0 && rm === 2) return -2; // exact zero in RDN: slow path decides the sign
       return fromF32(r);
     }
+    return finish32(r, r !== s ? s > r : err > 0, err === 0 ? s - r : NaN, rm, st);
   }
-  return r32(X.add(F32, u32(a), u32(b), rm, st));
+  return -2;
+}
+
+// -2 (0xfffffffe, a NaN pattern no fast path produces) means "take the exact path".
+export function add32(a: number, b: number, rm: number, st: Int32Array): number {
+  const r = addS(toF32(a), toF32(b), rm, st);
+  return r !== -2 ? r : r32(X.add(F32, u32(a), u32(b), rm, st));
 }
 
 export function sub32(a: number, b: number, rm: number, st: Int32Array): number {
-  if (rm === 0) {
-    const x = toF32(a), y = -toF32(b);
-    const s = x + y;
-    const r = Math.fround(s);
-    if (r - r === 0) {
-      const bv = s - x;
-      const err = (x - (s - bv)) + (y - bv);
-      if (err !== 0 || r !== s) st[0]! |= NX;
-      return fromF32(r);
-    }
-  }
-  return r32(X.sub(F32, u32(a), u32(b), rm, st));
+  const r = addS(toF32(a), -toF32(b), rm, st);
+  return r !== -2 ? r : r32(X.sub(F32, u32(a), u32(b), rm, st));
 }
 
 export function mul32(a: number, b: number, rm: number, st: Int32Array): number {
-  if (rm === 0) {
-    const p = toF32(a) * toF32(b); // exact: 24x24 bits, no double under/overflow
-    const r = Math.fround(p);
-    const ar = Math.abs(r);
-    if ((ar > MIN_NORMAL32 && ar !== Infinity) || p === 0) {
-      if (r !== p) st[0]! |= NX;
-      return fromF32(r);
-    }
+  const p = toF32(a) * toF32(b); // exact: 24x24 bits, no binary64 under/overflow
+  const r = Math.fround(p);
+  const ar = Math.abs(r);
+  if (ar > MIN_NORMAL32 && (ar < MAX32 || (rm === 0 && ar === MAX32))) {
+    if (r === p) return fromF32(r);
+    return finish32(r, p > r, p - r, rm, st);
   }
+  if (p === 0) return fromF32(p); // a zero operand: exact signed zero in every mode
   return r32(X.mul(F32, u32(a), u32(b), rm, st));
 }
 
 export function div32(a: number, b: number, rm: number, st: Int32Array): number {
-  if (rm === 0) {
-    const x = toF32(a), y = toF32(b);
-    const r = Math.fround(x / y);
-    const ar = Math.abs(r);
-    if (ar > MIN_NORMAL32 && ar !== Infinity) {
-      if (r * y !== x) st[0]! |= NX; // r*y is exact (24x24 bits)
-      return fromF32(r);
-    }
+  const x = toF32(a), y = toF32(b);
+  const r = Math.fround(x / y);
+  const ar = Math.abs(r);
+  if (ar > MIN_NORMAL32 && (ar < MAX32 || (rm === 0 && ar === MAX32))) {
+    const rem = x - r * y; // exact (r*y has 48 bits; Sterbenz)
+    if (rem === 0) return fromF32(r);
+    // quotients of normal results are never ties
+    return finish32(r, (rem > 0) === (y > 0), NaN, rm, st);
   }
+  if (r === 0 && ((x === 0 && y === y && y !== 0) || (Math.abs(y) === Infinity && x - x === 0))) return fromF32(r);
   return r32(X.div(F32, u32(a), u32(b), rm, st));
 }
 
 export function sqrt32(a: number, rm: number, st: Int32Array): number {
-  if (rm === 0) {
-    const x = toF32(a);
-    if (x > 0 && x !== Infinity) {
-      const r = Math.fround(Math.sqrt(x));
-      if (r * r !== x) st[0]! |= NX; // r*r is exact
-      return fromF32(r);
-    }
+  const x = toF32(a);
+  if (x > 0 && x !== Infinity) { // the root of a positive f32 is normal
+    const r = Math.fround(Math.sqrt(x));
+    const rem = x - r * r; // exact
+    if (rem === 0) return fromF32(r);
+    return finish32(r, rem > 0, NaN, rm, st); // roots are never ties
   }
+  if (x === 0) return a | 0;
   return r32(X.sqrt(F32, u32(a), rm, st));
 }
 
 export function fma32(a: number, b: number, c: number, rm: number, st: Int32Array): number {
-  if (rm === 0) {
-    const p = toF32(a) * toF32(b); // exact
-    const z = toF32(c);
-    const s = p + z;
-    const r = Math.fround(s);
-    const ar = Math.abs(r);
-    if (ar > MIN_NORMAL32 && ar !== Infinity) {
-      const bv = s - p;
-      const err = (p - (s - bv)) + (z - bv);
-      if (err === 0) {
-        if (r !== s) st[0]! |= NX;
-        return fromF32(r);
-      }
-      // s is inexact; rounding s again is correct unless s sits exactly on a
-      // binary32 midpoint (then the sign of err would decide).
-      SF64[0] = s;
-      if ((SU32[LO]! & 0x1fffffff) !== 0x10000000) {
-        st[0]! |= NX;
-        return fromF32(r);
-      }
+  const p = toF32(a) * toF32(b); // exact
+  const z = toF32(c);
+  const s = p + z;
+  const r = Math.fround(s);
+  const ar = Math.abs(r);
+  if (ar > MIN_NORMAL32 && (ar < MAX32 || (rm === 0 && ar === MAX32))) {
+    const bv = s - p;
+    const err = (p - (s - bv)) + (z - bv);
+    if (err === 0) {
+      if (r === s) return fromF32(r);
+      return finish32(r, s > r, s - r, rm, st);
     }
+    // s is inexact. r is one of the two f32 neighbours of the exact value, and
+    // the nearest one unless s lies exactly on an f32 midpoint.
+    SF64[0] = s;
+    if (rm === 1 || rm === 2 || rm === 3 || (SU32[LO]! & 0x1fffffff) !== 0x10000000) {
+      return finish32(r, r !== s ? s > r : err > 0, NaN, rm, st);
+    }
+  } else if (s === 0 && rm !== 2) {
+    const bv = s - p;
+    if ((p - (s - bv)) + (z - bv) === 0 && z - z === 0) return fromF32(s); // exact zero, RNE sign rules
   }
   return r32(X.fma(F32, u32(a), u32(b), u32(c), rm, st));
 }
 
 // ---------------------------------------------------------------------------
-// f64 arithmetic. Fast paths use TwoSum / Dekker TwoProduct to decide
-// exactness; they require operands and result well inside the normal range so
-// that the error terms are exact and no flag other than NX can arise.
+// f64 arithmetic. Fast paths use TwoSum / Dekker TwoProduct to obtain the exact
+// error; they require operands and result well inside the normal range so that
+// the error terms are exact and no flag other than NX can arise.
 
-export function add64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  if (rm === 0) {
-    const x = toF64(a), y = toF64(b);
-    const s = x + y;
-    // Tiny sums are exact (no UF); bound |s| so that TwoSum cannot overflow.
-    if (Math.abs(s) <= TWO_1000) {
-      const bv = s - x;
-      if ((x - (s - bv)) + (y - bv) !== 0) st[0]! |= NX;
+function addD(x: number, y: number, rm: number, st: Int32Array): bigint {
+  const s = x + y;
+  // Tiny sums are exact (no UF); inexact sums are far from the subnormal range.
+  // |s| <= 2^1000 keeps TwoSum and the neighbours of s finite.
+  if (Math.abs(s) <= TWO_1000) {
+    const bv = s - x;
+    const err = (x - (s - bv)) + (y - bv);
+    if (err === 0) {
+      if (s === 0 && rm === 2) return SLOW;
       return fromF64(s);
     }
+    return finish64(s, err > 0, err, rm, st);
   }
-  return r64(X.add(F64, u64(a), u64(b), rm, st));
+  return SLOW;
+}
+
+const SLOW = 1n << 64n; // sentinel outside the int64 range: "take the exact path"
+
+export function add64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
+  const r = addD(toF64(a), toF64(b), rm, st);
+  return r !== SLOW ? r : r64(X.add(F64, u64(a), u64(b), rm, st));
 }
 
 export function sub64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  if (rm === 0) {
-    const x = toF64(a), y = -toF64(b);
-    const s = x + y;
-    if (Math.abs(s) <= TWO_1000) {
-      const bv = s - x;
-      if ((x - (s - bv)) + (y - bv) !== 0) st[0]! |= NX;
-      return fromF64(s);
-    }
-  }
-  return r64(X.sub(F64, u64(a), u64(b), rm, st));
+  const r = addD(toF64(a), -toF64(b), rm, st);
+  return r !== SLOW ? r : r64(X.sub(F64, u64(a), u64(b), rm, st));
 }
 
 export function mul64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  if (rm === 0) {
-    const x = toF64(a), y = toF64(b);
-    const p = x * y;
-    const ap = Math.abs(p);
-    if (ap >= TWO_M960 && ap <= TWO_990 && Math.abs(x) < TWO_995 && Math.abs(y) < TWO_995) {
-      let t = SPLIT * x;
-      const xh = t - (t - x), xl = x - xh;
-      t = SPLIT * y;
-      const yh = t - (t - y), yl = y - yh;
-      if (((xh * yh - p) + xh * yl + xl * yh) + xl * yl !== 0) st[0]! |= NX;
-      return fromF64(p);
-    }
-    if ((x === 0 && y - y === 0) || (y === 0 && x - x === 0)) return fromF64(p); // exact signed zero
+  const x = toF64(a), y = toF64(b);
+  const p = x * y;
+  const ap = Math.abs(p);
+  if (ap >= TWO_M960 && ap <= TWO_990 && Math.abs(x) < TWO_995 && Math.abs(y) < TWO_995) {
+    let t = SPLIT * x;
+    const xh = t - (t - x), xl = x - xh;
+    t = SPLIT * y;
+    const yh = t - (t - y), yl = y - yh;
+    const e = ((xh * yh - p) + xh * yl + xl * yh) + xl * yl; // x*y = p + e exactly
+    if (e === 0) return fromF64(p);
+    return finish64(p, e > 0, e, rm, st);
   }
+  if ((x === 0 && y - y === 0) || (y === 0 && x - x === 0)) return fromF64(p); // exact signed zero
   return r64(X.mul(F64, u64(a), u64(b), rm, st));
 }
 
 export function div64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  if (rm === 0) {
-    const x = toF64(a), y = toF64(b);
-    const q = x / y;
-    const ax = Math.abs(x), ay = Math.abs(y), aq = Math.abs(q);
-    if (ax >= TWO_M960 && ax <= TWO_990 && ay >= TWO_M960 && ay <= TWO_990 &&
-        aq >= TWO_M960 && aq <= TWO_990) {
-      // q*y = p + e exactly; x - p is exact (Sterbenz); exact iff x - p == e.
-      const p = q * y;
-      let t = SPLIT * q;
-      const qh = t - (t - q), ql = q - qh;
-      t = SPLIT * y;
-      const yh = t - (t - y), yl = y - yh;
-      const e = ((qh * yh - p) + qh * yl + ql * yh) + ql * yl;
-      if (x - p !== e) st[0]! |= NX;
-      return fromF64(q);
-    }
+  const x = toF64(a), y = toF64(b);
+  const q = x / y;
+  const ax = Math.abs(x), ay = Math.abs(y), aq = Math.abs(q);
+  if (ax >= TWO_M960 && ax <= TWO_990 && ay >= TWO_M960 && ay <= TWO_990 &&
+      aq >= TWO_M960 && aq <= TWO_990) {
+    // q*y = p + e exactly; x - p is exact (Sterbenz); x/y - q ~ (x - p - e)/y.
+    const p = q * y;
+    let t = SPLIT * q;
+    const qh = t - (t - q), ql = q - qh;
+    t = SPLIT * y;
+    const yh = t - (t - y), yl = y - yh;
+    const e = ((qh * yh - p) + qh * yl + ql * yh) + ql * yl;
+    const rem = (x - p) - e; // one rounding of an exact difference: sign is exact
+    if (rem === 0) return fromF64(q);
+    return finish64(q, (rem > 0) === (y > 0), NaN, rm, st); // never a tie
   }
+  if (q === 0 && ((x === 0 && y === y && y !== 0) || (ay === Infinity && x - x === 0))) return fromF64(q);
   return r64(X.div(F64, u64(a), u64(b), rm, st));
 }
 
 export function sqrt64(a: bigint, rm: number, st: Int32Array): bigint {
-  if (rm === 0) {
-    const x = toF64(a);
-    if (x >= TWO_M960 && x <= TWO_990) {
-      const r = Math.sqrt(x);
-      const p = r * r;
-      const t = SPLIT * r;
-      const rh = t - (t - r), rl = r - rh;
-      const e = ((rh * rh - p) + 2 * (rh * rl)) + rl * rl;
-      if (x - p !== e) st[0]! |= NX;
-      return fromF64(r);
-    }
+  const x = toF64(a);
+  if (x >= TWO_M960 && x <= TWO_990) {
+    const r = Math.sqrt(x);
+    const p = r * r;
+    const t = SPLIT * r;
+    const rh = t - (t - r), rl = r - rh;
+    const e = ((rh * rh - p) + 2 * (rh * rl)) + rl * rl; // r*r = p + e exactly
+    const rem = (x - p) - e;
+    if (rem === 0) return fromF64(r);
+    return finish64(r, rem > 0, NaN, rm, st); // never a tie
   }
+  if (x === 0) return fromF64(x);
   return r64(X.sqrt(F64, u64(a), rm, st));
 }
 
 export function fma64(a: bigint, b: bigint, c: bigint, rm: number, st: Int32Array): bigint {
-  if (rm === 0) {
-    const x = toF64(a), y = toF64(b), z = toF64(c);
-    const ph = x * y;
-    const aph = Math.abs(ph);
-    if (aph >= TWO_M960 && aph <= TWO_990 && Math.abs(x) < TWO_995 && Math.abs(y) < TWO_995 &&
-        Math.abs(z) <= TWO_990) {
-      // x*y = ph + pl exactly (Dekker).
-      let t = SPLIT * x;
-      const xh = t - (t - x), xl = x - xh;
-      t = SPLIT * y;
-      const yh = t - (t - y), yl = y - yh;
-      const pl = ((xh * yh - ph) + xh * yl + xl * yh) + xl * yl;
-      // ph + z = sh + sl exactly (TwoSum).
-      const sh = ph + z;
-      let bv = sh - ph;
-      const sl = (ph - (sh - bv)) + (z - bv);
-      // sl + pl = th + tl exactly.
-      const th = sl + pl;
-      bv = th - sl;
-      const tl = (sl - (th - bv)) + (pl - bv);
-      // sh + th = r + e1 exactly.
-      const r = sh + th;
-      bv = r - sh;
-      const e1 = (sh - (r - bv)) + (th - bv);
-      // exact = r + e1 + tl, |e1 + tl| <~ ulp(r)/2. v = round-to-odd(e1 + tl);
-      // then RN(r + v) = RN(exact) (round-to-odd carries > 2 extra bits).
-      let v = e1 + tl;
-      bv = v - e1;
-      const w = (e1 - (v - bv)) + (tl - bv);
-      let inexact = w !== 0;
-      if (inexact) {
-        SF64[0] = v;
-        const lo = SU32[LO]!;
-        if ((lo & 1) === 0) {
-          // step v one ulp towards w (v != 0 here)
-          if ((v > 0) === (w > 0)) SU32[LO] = lo + 1;
-          else if (lo !== 0) SU32[LO] = lo - 1;
-          else { SU32[LO] = -1; SU32[HI] = SU32[HI]! - 1; }
-          v = SF64[0]!;
-        }
-      }
-      const res = r + v;
-      if (res - res === 0 && Math.abs(res) >= TWO_M960) {
-        if (!inexact) {
-          bv = res - r;
-          inexact = (r - (res - bv)) + (v - bv) !== 0;
-        }
-        if (inexact) st[0]! |= NX;
-        return fromF64(res);
+  const x = toF64(a), y = toF64(b), z = toF64(c);
+  const ph = x * y;
+  const aph = Math.abs(ph);
+  if (aph >= TWO_M960 && aph <= TWO_990 && Math.abs(x) < TWO_995 && Math.abs(y) < TWO_995 &&
+      Math.abs(z) <= TWO_990) {
+    // x*y = ph + pl exactly (Dekker).
+    let t = SPLIT * x;
+    const xh = t - (t - x), xl = x - xh;
+    t = SPLIT * y;
+    const yh = t - (t - y), yl = y - yh;
+    const pl = ((xh * yh - ph) + xh * yl + xl * yh) + xl * yl;
+    // ph + z = sh + sl exactly (TwoSum).
+    const sh = ph + z;
+    let bv = sh - ph;
+    const sl = (ph - (sh - bv)) + (z - bv);
+    // sl + pl = th + tl exactly.
+    const th = sl + pl;
+    bv = th - sl;
+    const tl = (sl - (th - bv)) + (pl - bv);
+    // sh + th = r + e1 exactly.
+    const r = sh + th;
+    bv = r - sh;
+    const e1 = (sh - (r - bv)) + (th - bv);
+    // exact = r + e1 + tl with |e1 + tl| <~ ulp(r)/2. v = round-to-odd(e1 + tl)
+    // keeps > 2 bits below the last bit of the result, so r + v rounds, in every
+    // mode, exactly like the exact value (and lies on the same side of it).
+    let v = e1 + tl;
+    bv = v - e1;
+    const w = (e1 - (v - bv)) + (tl - bv);
+    if (w !== 0) {
+      SF64[0] = v;
+      const lo = SU32[LO]!;
+      if ((lo & 1) === 0) {
+        // step v one ulp towards w (v != 0 here)
+        if ((v > 0) === (w > 0)) SU32[LO] = lo + 1;
+        else if (lo !== 0) SU32[LO] = lo - 1;
+        else { SU32[LO] = -1; SU32[HI] = SU32[HI]! - 1; }
+        v = SF64[0]!;
       }
     }
+    const res = r + v;
+    const ares = Math.abs(res);
+    if (ares >= TWO_M960 && ares <= TWO_1000) {
+      bv = res - r;
+      const err2 = (r - (res - bv)) + (v - bv); // r + v = res + err2 exactly
+      if (err2 !== 0) return finish64(res, err2 > 0, w === 0 ? err2 : NaN, rm, st);
+      if (w === 0) return fromF64(res);
+      // (w != 0 implies err2 != 0; fall through defensively)
+    } else if (res === 0 && w === 0 && r === -v) {
+      return rm === 2 ? -0x8000000000000000n : 0n; // exact zero: +0, or -0 in RDN
+    }
+  } else if ((x === 0 || y === 0) && x - x === 0 && y - y === 0 && z - z === 0 && (z !== 0 || rm !== 2)) {
+    return fromF64(ph + z); // zero product: the result is z, or a signed zero by RNE rules
   }
   return r64(X.fma(F64, u64(a), u64(b), u64(c), rm, st));
 }
