@@ -1,0 +1,264 @@
+import type { HartState } from '../../machine/hart.js';
+import { type FlatMemory, PROT_R, PROT_W, PAGE_SHIFT, PAGE_SIZE } from '../../machine/memory.js';
+import { O_LARGEFILE, O_RDONLY, O_RDWR, O_WRONLY } from './abi.js';
+import type { AddressSpace } from './address-space.js';
+import { ENAMETOOLONG, EFAULT, ENOSYS, SysError } from './errno.js';
+import { FdTable, HostFile, setSyntheticTime, type OpenFile } from './files.js';
+import { HostError, type HostIdentity, type HostSystem } from './host.js';
+import { MountTable, type MountSpec } from './mounts.js';
+import { formatStrace } from './strace.js';
+import { syscallName } from './syscall-names.js';
+import { fsSyscalls } from './syscalls/fs.js';
+import { ioSyscalls } from './syscalls/io.js';
+import { memorySyscalls, type SharedMapping, flushAllShared } from './syscalls/memory.js';
+import { processSyscalls, defaultRlimits } from './syscalls/process.js';
+import { SignalState, signalSyscalls, deliver } from './syscalls/signals.js';
+import { timeSyscalls } from './syscalls/time.js';
+import { ExitRequest, KEEP_A0, type Args, type SyscallDef } from './syscalls/types.js';
+import { makeVirtualNodes, VIRTUAL_ROOTS } from './syscalls/vfs.js';
+
+export type { MountSpec } from './mounts.js';
+
+export interface KernelConfig {
+  mem: FlatMemory; hart: HartState; space: AddressSpace; host: HostSystem;
+  mounts: MountSpec[];
+  /** Like qemu's -L: absolute guest paths are tried first under this host directory (read-only), then through the mounts. */
+  sysroot?: string;
+  /** The guest's initial working directory (a guest path). */
+  cwd: string;
+  /** Guest path of the executable (readlink /proc/self/exe). */
+  exePath: string;
+  /** When set, one line per syscall, in qemu -strace's style: `<pid> name(args) = result`. */
+  strace?: (line: string) => void;
+  /** One-line warnings to the user; each line is complete and starts with "univm: ". */
+  warn: (line: string) => void;
+}
+
+export type SyscallOutcome = { kind: 'continue' } | { kind: 'exit'; status: number };
+
+const CONTINUE: SyscallOutcome = { kind: 'continue' };
+const MAX_RW = 0x7ffff000;
+
+/**
+ * The Linux system-call layer of the process VM: the guest's riscv64 ABI mapped onto a
+ * HostSystem. Single process, single thread. State (fd table, cwd, signal dispositions, shared
+ * mappings) lives here; the system calls themselves are in ./syscalls/, one module per area.
+ *
+ * Run-loop contract:
+ *  - on `ecall`, call syscall() with pc still at the ecall, then advance pc by 4 (rt_sigreturn
+ *    sets pc to the restored pc minus 4 so that this advance lands on it);
+ *  - after advancing, call takePendingSignal(); if it returns a signal, call deliverSignal(sig)
+ *    (the frame then saves the pc after the ecall);
+ *  - on a synchronous fault, call deliverSignal(sig, addr) with pc at the faulting instruction.
+ */
+export class LinuxKernel {
+  readonly mem: FlatMemory;
+  readonly hart: HartState;
+  readonly space: AddressSpace;
+  readonly host: HostSystem;
+  readonly fds = new FdTable(1024);
+  readonly mounts: MountTable;
+  readonly ids: HostIdentity;
+  readonly exePath: string;
+  cwd: string;
+  umask = 0o022;
+  /** The process name (prctl PR_SET_NAME, /proc/self/comm). */
+  comm: string;
+  readonly rlimits: [bigint, bigint][] = defaultRlimits();
+  readonly signals = new SignalState();
+  readonly shared: SharedMapping[] = [];
+  /** set_tid_address / set_robust_list bookkeeping. */
+  clearChildTid = 0n;
+  robustList: [bigint, bigint] = [0n, 0n];
+  personality = 0;
+  /** The terminal settings the guest last set (TCSETS), returned by TCGETS. */
+  termios: Uint8Array | undefined;
+  /** Called on riscv_flush_icache, so an engine with a code cache can treat it like fence.i. */
+  onIcacheFlush: (() => void) | undefined;
+  readonly table = new Map<number, SyscallDef>();
+  private readonly warned = new Set<string>();
+  private readonly strace: ((line: string) => void) | undefined;
+  readonly warnLine: (line: string) => void;
+
+  constructor(readonly cfg: KernelConfig) {
+    this.mem = cfg.mem;
+    this.hart = cfg.hart;
+    this.space = cfg.space;
+    this.host = cfg.host;
+    this.cwd = cfg.cwd;
+    this.exePath = cfg.exePath;
+    this.strace = cfg.strace;
+    this.warnLine = cfg.warn;
+    this.ids = cfg.host.identity();
+    this.comm = (cfg.exePath.split('/').pop() ?? 'a.out').slice(0, 15);
+    setSyntheticTime(cfg.host.realtimeNs());
+    this.mounts = new MountTable(cfg.host, cfg.mounts, cfg.sysroot, makeVirtualNodes(this), VIRTUAL_ROOTS);
+    for (const group of [fsSyscalls, ioSyscalls, memorySyscalls, processSyscalls, signalSyscalls, timeSyscalls]) {
+      for (const def of group) this.table.set(def.nr, def);
+    }
+    // The host's stdio, inherited: reads and writes go to the host fds at their own offsets.
+    // A terminal opened by the shell is read-write on all three fds.
+    for (let fd = 0; fd < 3; fd++) {
+      const flags = safeIsatty(cfg.host, fd) ? O_RDWR : fd === 0 ? O_RDONLY : O_WRONLY;
+      this.fds.install(new HostFile(cfg.host, fd, flags | O_LARGEFILE, undefined, false, false), false, fd);
+    }
+  }
+
+  get pid(): number { return this.ids.pid; }
+
+  // ---------------------------------------------------------------- dispatch
+
+  syscall(): SyscallOutcome {
+    const x = this.hart.x;
+    const nr = Number(BigInt.asUintN(64, x[17]));
+    const args: Args = [x[10], x[11], x[12], x[13], x[14], x[15]];
+    const def = this.table.get(nr);
+    let result: bigint;
+    let outcome: SyscallOutcome = CONTINUE;
+    if (!def) {
+      const name = syscallName(nr);
+      this.warnOnce(`nr:${nr}`, `univm: warning: unsupported system call ${nr} (${name}); returning -ENOSYS`);
+      result = BigInt(-ENOSYS);
+      if (this.strace) this.strace(`${this.pid} ${formatStrace(this, { nr, name, fn: () => 0 }, args, result)}`);
+      x[10] = result;
+      return outcome;
+    }
+    let keep = false;
+    try {
+      const r = def.fn(this, args);
+      if (r instanceof ExitRequest) {
+        outcome = { kind: 'exit', status: r.status };
+        result = 0n;
+      } else if (r === KEEP_A0) {
+        keep = true;
+        result = x[10];
+      } else {
+        result = BigInt.asIntN(64, BigInt(r));
+      }
+    } catch (e) {
+      result = BigInt(-errnoOf(e));
+    }
+    if (this.strace) {
+      const line = outcome.kind === 'exit'
+        ? formatStrace(this, def, args, undefined)
+        : formatStrace(this, def, args, result);
+      this.strace(`${this.pid} ${line}`);
+    }
+    if (outcome.kind === 'exit') {
+      try { flushAllShared(this); } catch { /* best effort */ }
+      return outcome;
+    }
+    if (!keep) x[10] = result;
+    return outcome;
+  }
+
+  deliverSignal(sig: number, faultAddr?: bigint): 'terminate' | 'handled' {
+    return deliver(this, sig, faultAddr);
+  }
+
+  takePendingSignal(): number | undefined {
+    return this.signals.takePending();
+  }
+
+  // ---------------------------------------------------------------- helpers for system calls
+
+  warnOnce(key: string, line: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warnLine(line);
+  }
+
+  /** The file behind `fd`, or EBADF. */
+  file(fd: bigint | number): OpenFile {
+    return this.fds.get(Number(BigInt.asIntN(32, BigInt(fd))));
+  }
+
+  /** Converts a guest pointer argument to a number (out-of-range values fail every access check). */
+  addr(a: bigint): number {
+    return a < 0n || a > 0xffffffffffffn ? -1 : Number(a);
+  }
+
+  /** Fails with EFAULT unless [addr, addr+len) is accessible with `need` (PROT_R / PROT_W). */
+  check(addr: number | bigint, len: number, need: number): number {
+    const a = typeof addr === 'bigint' ? this.addr(addr) : addr;
+    if (len === 0) return a;
+    if (!this.mem.accessible(a, len, need)) throw new SysError(EFAULT);
+    return a;
+  }
+
+  /**
+   * The longest prefix of [addr, addr+len) (capped at MAX_RW) that is accessible with `need`;
+   * EFAULT when not even the first byte is. Read and write use it so that a large count over a
+   * smaller buffer behaves like Linux (a short transfer) rather than failing outright.
+   */
+  span(addr: bigint, len: number, need: number): Uint8Array {
+    const a = this.addr(addr);
+    len = Math.min(len, MAX_RW);
+    if (len <= 0) return this.mem.u8.subarray(0, 0);
+    if (a < 0 || a >= this.mem.size) throw new SysError(EFAULT);
+    const end = Math.min(a + len, this.mem.size);
+    const perm = this.mem.perm;
+    let p = a >>> PAGE_SHIFT;
+    const last = (end - 1) >>> PAGE_SHIFT;
+    for (; p <= last; p++) if ((perm[p] & need) !== need) break;
+    const okEnd = p > last ? end : p * PAGE_SIZE;
+    if (okEnd <= a) throw new SysError(EFAULT);
+    return this.mem.u8.subarray(a, okEnd);
+  }
+
+  /** A view of guest memory to read from (EFAULT unless all readable). */
+  bytesIn(addr: bigint | number, len: number): Uint8Array {
+    const a = this.check(addr, len, PROT_R);
+    return this.mem.u8.subarray(a, a + len);
+  }
+
+  /** A view of guest memory to write into (EFAULT unless all writable). */
+  bytesOut(addr: bigint | number, len: number): Uint8Array {
+    const a = this.check(addr, len, PROT_W);
+    return this.mem.u8.subarray(a, a + len);
+  }
+
+  readString(addr: bigint, max = 4096): string {
+    const a = this.addr(addr);
+    if (a <= 0 || !this.mem.accessible(a, 1, PROT_R)) throw new SysError(EFAULT);
+    const u8 = this.mem.u8;
+    const end = Math.min(this.mem.size, a + max);
+    let p = a;
+    while (p < end) {
+      if ((p & 0xfff) === 0 && !this.mem.accessible(p, 1, PROT_R)) throw new SysError(EFAULT);
+      if (u8[p] === 0) return utf8d.decode(u8.subarray(a, p));
+      p++;
+    }
+    throw new SysError(p >= this.mem.size ? EFAULT : ENAMETOOLONG);
+  }
+
+  readU32(addr: bigint | number): number { return this.mem.dv.getUint32(this.check(addr, 4, PROT_R), true); }
+  readI32(addr: bigint | number): number { return this.mem.dv.getInt32(this.check(addr, 4, PROT_R), true); }
+  readU64(addr: bigint | number): bigint { return this.mem.dv.getBigUint64(this.check(addr, 8, PROT_R), true); }
+  readI64(addr: bigint | number): bigint { return this.mem.dv.getBigInt64(this.check(addr, 8, PROT_R), true); }
+  writeU32(addr: bigint | number, v: number): void { this.mem.dv.setUint32(this.check(addr, 4, PROT_W), v >>> 0, true); }
+  writeI32(addr: bigint | number, v: number): void { this.mem.dv.setInt32(this.check(addr, 4, PROT_W), v | 0, true); }
+  writeU64(addr: bigint | number, v: bigint): void { this.mem.dv.setBigUint64(this.check(addr, 8, PROT_W), BigInt.asUintN(64, v), true); }
+  writeI64(addr: bigint | number, v: bigint): void { this.mem.dv.setBigInt64(this.check(addr, 8, PROT_W), BigInt.asIntN(64, v), true); }
+}
+
+const utf8d = new TextDecoder();
+
+function safeIsatty(host: HostSystem, fd: number): boolean {
+  try { return host.isatty(fd); } catch { return false; }
+}
+
+export function errnoOf(e: unknown): number {
+  if (e instanceof SysError || e instanceof HostError) return e.errno;
+  throw e;
+}
+
+/** Interprets an argument as a C int. */
+export function int(a: bigint): number { return Number(BigInt.asIntN(32, a)); }
+/** Interprets an argument as an unsigned int. */
+export function uint(a: bigint): number { return Number(BigInt.asUintN(32, a)); }
+/** Interprets an argument as size_t, saturating at 2^53. */
+export function size(a: bigint): number {
+  const u = BigInt.asUintN(64, a);
+  return u > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(u);
+}

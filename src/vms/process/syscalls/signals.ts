@@ -1,0 +1,393 @@
+import { MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_R, PROT_W, PROT_X } from '../../../machine/memory.js';
+import {
+  BUS_ADRALN, FPE_INTDIV, ILL_ILLOPC, MINSIGSTKSZ, NSIG, SA_NODEFER, SA_ONSTACK, SA_RESETHAND,
+  SA_SIGINFO, SEGV_ACCERR, SEGV_MAPERR, SIG_BLOCK, SIG_DFL, SIG_IGN, SIG_SETMASK, SIG_UNBLOCK,
+  SIGBUS, SIGCHLD, SIGCONT, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGSTOP, SIGTRAP, SIGTSTP, SIGTTIN,
+  SIGTTOU, SIGURG, SIGWINCH, SI_TKILL, SI_USER, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, TRAP_BRKPT,
+} from '../abi.js';
+import { EAGAIN, EINTR, EINVAL, ENOMEM, EPERM, ESRCH, fail } from '../errno.js';
+import { int, size, type LinuxKernel } from '../kernel.js';
+import { KEEP_A0, type Args, type SyscallDef } from './types.js';
+
+/**
+ * Signals for a single-threaded process: dispositions, the blocked mask, signals the guest
+ * raised on itself, the alternate stack, and the riscv64 rt_sigframe built on delivery.
+ *
+ * Frame layout (what the riscv64 kernel pushes, 1088 bytes, 16-byte aligned):
+ *   +0    siginfo_t (128)          si_signo, si_errno, si_code, then si_addr or (si_pid, si_uid)
+ *   +128  ucontext: uc_flags(8) uc_link(8) uc_stack(24) uc_sigmask(8) pad(120)
+ *   +304  uc_mcontext: sc_regs[32] = pc, x1..x31
+ *   +560  FP state: f[32] (raw 64-bit), then fcsr (u32) at +816; the rest of the 528-byte
+ *         union is zero (that is also the "end of extensions" header newer kernels look for)
+ */
+
+export interface SigAction { handler: bigint; flags: number; mask: bigint }
+
+const FRAME_SIZE = 1088;
+const UC = 128;
+const UC_STACK = UC + 16, UC_SIGMASK = UC + 40, UC_MCONTEXT = UC + 176;
+const FP_STATE = UC_MCONTEXT + 256, FCSR = FP_STATE + 256;
+const UNBLOCKABLE = (1n << BigInt(SIGKILL - 1)) | (1n << BigInt(SIGSTOP - 1));
+
+const bit = (sig: number): bigint => 1n << BigInt(sig - 1);
+
+interface PendingInfo { code: number; pid: number; uid: number }
+
+export class SignalState {
+  readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, mask: 0n }));
+  blocked = 0n;
+  pending = 0n;
+  /** Pending signals that stand for a synchronous fault (delivered with fault semantics). */
+  forced = 0n;
+  readonly info = new Map<number, PendingInfo>();
+  altSp = 0n;
+  altSize = 0n;
+  altAutodisarm = false;
+  /** Address of the sigreturn trampoline page, mapped on first use. */
+  trampoline: number | undefined;
+  /** The mask rt_sigsuspend replaced, to be saved in the next frame. */
+  suspendSaved: bigint | undefined;
+  private lastTaken: { sig: number; forced: boolean } | undefined;
+
+  takePending(): number | undefined {
+    const ready = this.pending & (~this.blocked | this.forced | UNBLOCKABLE);
+    if (ready === 0n) return undefined;
+    let sig = 1;
+    while (!(ready & bit(sig))) sig++;
+    const forced = (this.forced & bit(sig)) !== 0n;
+    this.pending &= ~bit(sig);
+    this.forced &= ~bit(sig);
+    this.lastTaken = { sig, forced };
+    return sig;
+  }
+
+  /** True when `sig` was just handed out by takePending as a signal the guest raised. */
+  consumeRaised(sig: number): boolean {
+    const t = this.lastTaken;
+    this.lastTaken = undefined;
+    return t !== undefined && t.sig === sig && !t.forced;
+  }
+
+  onAltStack(sp: bigint): boolean {
+    return this.altSize > 0n && sp > this.altSp && sp - this.altSp <= this.altSize;
+  }
+}
+
+/** Whether the default action of `sig` is to do nothing (ignore, or stop, which we cannot do). */
+export function defaultIgnored(sig: number): boolean {
+  return sig === SIGCHLD || sig === SIGURG || sig === SIGWINCH || sig === SIGCONT ||
+    sig === SIGSTOP || sig === SIGTSTP || sig === SIGTTIN || sig === SIGTTOU;
+}
+
+function ignored(st: SignalState, sig: number): boolean {
+  if (sig === SIGKILL) return false;
+  const h = st.actions[sig].handler;
+  return h === SIG_IGN || (h === SIG_DFL && defaultIgnored(sig));
+}
+
+/** Makes `sig` pending on the process (kill/tgkill on itself, SIGPIPE on a broken pipe). */
+export function raise(k: LinuxKernel, sig: number, code = SI_USER): void {
+  const st = k.signals;
+  if (ignored(st, sig) && !(st.blocked & bit(sig))) return;
+  st.pending |= bit(sig);
+  st.info.set(sig, { code, pid: k.pid, uid: k.ids.uid });
+}
+
+function trampolineAddr(k: LinuxKernel): number | undefined {
+  const st = k.signals;
+  if (st.trampoline !== undefined) return st.trampoline;
+  const at = k.space.findFree(PAGE_SIZE);
+  if (at === undefined) return undefined;
+  k.space.mapFixed(at, PAGE_SIZE, PROT_R | PROT_X);
+  const dv = k.mem.dv;
+  dv.setUint32(at, 0x08b00893, true); // li a7, 139   (addi a7, zero, 139)
+  dv.setUint32(at + 4, 0x00000073, true); // ecall
+  st.trampoline = at;
+  return at;
+}
+
+/** Implements LinuxKernel.deliverSignal. */
+export function deliver(k: LinuxKernel, sig: number, faultAddr?: bigint): 'terminate' | 'handled' {
+  const st = k.signals;
+  if (sig < 1 || sig > NSIG) return 'terminate';
+  const raised = st.consumeRaised(sig);
+  if (sig === SIGKILL) return 'terminate';
+  const act = st.actions[sig];
+  if (!raised && (act.handler === SIG_IGN || (st.blocked & bit(sig)))) {
+    // A fault that cannot be handled kills the process, as force_sig_fault does.
+    act.handler = SIG_DFL;
+    st.blocked &= ~bit(sig);
+    return 'terminate';
+  }
+  if (act.handler === SIG_DFL) return defaultIgnored(sig) ? 'handled' : 'terminate';
+  if (act.handler === SIG_IGN) return 'handled';
+
+  const x = k.hart.x;
+  const mem = k.mem;
+  const dv = mem.dv;
+  const curSp = x[2];
+  let sp = curSp;
+  const useAlt = (act.flags & SA_ONSTACK) !== 0 && st.altSize > 0n && !st.onAltStack(curSp);
+  if (useAlt) sp = st.altSp + st.altSize;
+  const frameBig = (sp - BigInt(FRAME_SIZE)) & ~15n;
+  const frame = k.addr(frameBig);
+  const tramp = trampolineAddr(k);
+  if (tramp === undefined || frame < 0 || !mem.accessible(frame, FRAME_SIZE, PROT_W)) return 'terminate';
+
+  mem.u8.fill(0, frame, frame + FRAME_SIZE);
+  // siginfo
+  dv.setInt32(frame, sig, true);
+  if (raised) {
+    const info = st.info.get(sig) ?? { code: SI_USER, pid: k.pid, uid: k.ids.uid };
+    st.info.delete(sig);
+    dv.setInt32(frame + 8, info.code, true);
+    dv.setInt32(frame + 16, info.pid, true);
+    dv.setUint32(frame + 20, info.uid, true);
+  } else {
+    const pc = BigInt(k.hart.pc);
+    let code = 0;
+    let addr = faultAddr ?? pc;
+    switch (sig) {
+      case SIGSEGV: {
+        const a = faultAddr !== undefined ? k.addr(faultAddr) : -1;
+        code = a >= 0 && a < mem.size && (mem.perm[a >>> PAGE_SHIFT] & MAPPED) ? SEGV_ACCERR : SEGV_MAPERR;
+        break;
+      }
+      case SIGBUS: code = BUS_ADRALN; break;
+      case SIGILL: code = ILL_ILLOPC; addr = pc; break;
+      case SIGTRAP: code = TRAP_BRKPT; addr = pc; break;
+      case SIGFPE: code = FPE_INTDIV; addr = pc; break;
+      default: code = 0x80; // SI_KERNEL
+    }
+    dv.setInt32(frame + 8, code, true);
+    dv.setBigUint64(frame + 16, BigInt.asUintN(64, addr), true);
+  }
+  // ucontext: uc_stack describes the alternate stack as it was before delivery.
+  dv.setBigUint64(frame + UC_STACK, st.altSp, true);
+  dv.setInt32(frame + UC_STACK + 8, (st.altSize === 0n ? SS_DISABLE : st.onAltStack(curSp) ? SS_ONSTACK : 0) | (st.altAutodisarm ? SS_AUTODISARM : 0), true);
+  dv.setBigUint64(frame + UC_STACK + 16, st.altSize, true);
+  const savedMask = st.suspendSaved ?? st.blocked;
+  st.suspendSaved = undefined;
+  dv.setBigUint64(frame + UC_SIGMASK, savedMask, true);
+  dv.setBigUint64(frame + UC_MCONTEXT, BigInt.asUintN(64, BigInt(k.hart.pc)), true);
+  for (let i = 1; i < 32; i++) dv.setBigInt64(frame + UC_MCONTEXT + i * 8, x[i], true);
+  const f = k.hart.f;
+  for (let i = 0; i < 32; i++) dv.setBigInt64(frame + FP_STATE + i * 8, f[i], true);
+  dv.setUint32(frame + FCSR, ((k.hart.fcsr[1] & 7) << 5) | (k.hart.fcsr[0] & 0x1f), true);
+
+  if (useAlt && st.altAutodisarm) { st.altSp = 0n; st.altSize = 0n; }
+  st.blocked = (st.blocked | act.mask | ((act.flags & SA_NODEFER) ? 0n : bit(sig))) & ~UNBLOCKABLE;
+  const handler = act.handler;
+  if (act.flags & SA_RESETHAND) { act.handler = SIG_DFL; act.flags &= ~SA_SIGINFO; }
+
+  x[1] = BigInt(tramp);
+  x[2] = BigInt(frame);
+  x[10] = BigInt(sig);
+  x[11] = BigInt(frame);
+  x[12] = BigInt(frame + UC);
+  k.hart.pc = Number(BigInt.asUintN(64, handler));
+  return 'handled';
+}
+
+function rtSigreturn(k: LinuxKernel): typeof KEEP_A0 {
+  const x = k.hart.x;
+  const frame = k.addr(x[2]);
+  const mem = k.mem;
+  if (frame < 0 || !mem.accessible(frame, FRAME_SIZE, PROT_R)) {
+    k.signals.pending |= bit(SIGSEGV);
+    k.signals.forced |= bit(SIGSEGV);
+    return KEEP_A0;
+  }
+  const dv = mem.dv;
+  const st = k.signals;
+  st.blocked = dv.getBigUint64(frame + UC_SIGMASK, true) & ~UNBLOCKABLE;
+  const pc = dv.getBigUint64(frame + UC_MCONTEXT, true);
+  for (let i = 1; i < 32; i++) x[i] = dv.getBigInt64(frame + UC_MCONTEXT + i * 8, true);
+  const f = k.hart.f;
+  for (let i = 0; i < 32; i++) f[i] = dv.getBigInt64(frame + FP_STATE + i * 8, true);
+  const fcsr = dv.getUint32(frame + FCSR, true);
+  k.hart.fcsr[0] = fcsr & 0x1f;
+  k.hart.fcsr[1] = (fcsr >>> 5) & 7;
+  // restore_altstack: ignored (as in Linux) while still running on the alternate stack.
+  const ssSp = dv.getBigUint64(frame + UC_STACK, true);
+  const ssFlags = dv.getInt32(frame + UC_STACK + 8, true);
+  const ssSize = dv.getBigUint64(frame + UC_STACK + 16, true);
+  if (!st.onAltStack(x[2])) {
+    if (ssFlags & SS_DISABLE) { st.altSp = 0n; st.altSize = 0n; } else if (ssSize >= BigInt(MINSIGSTKSZ)) { st.altSp = ssSp; st.altSize = ssSize; }
+    st.altAutodisarm = (ssFlags & SS_AUTODISARM) !== 0;
+  }
+  // The run loop adds 4 after every ecall.
+  k.hart.pc = Number(pc) - 4;
+  return KEEP_A0;
+}
+
+function rtSigaction(k: LinuxKernel, a: Args): number {
+  const sig = int(a[0]);
+  if (size(a[3]) !== 8) fail(EINVAL);
+  if (sig < 1 || sig > NSIG) fail(EINVAL);
+  const st = k.signals;
+  let next: SigAction | undefined;
+  if (a[1] !== 0n) {
+    if (sig === SIGKILL || sig === SIGSTOP) fail(EINVAL);
+    next = {
+      handler: k.readU64(a[1]),
+      flags: Number(k.readU64(a[1] + 8n) & 0xffffffffn),
+      mask: k.readU64(a[1] + 16n) & ~UNBLOCKABLE,
+    };
+  }
+  if (a[2] !== 0n) {
+    const cur = st.actions[sig];
+    k.check(a[2], 24, PROT_W);
+    k.writeU64(a[2], cur.handler);
+    k.writeU64(a[2] + 8n, BigInt(cur.flags >>> 0));
+    k.writeU64(a[2] + 16n, cur.mask);
+  }
+  if (next) {
+    st.actions[sig] = next;
+    if (ignored(st, sig)) { st.pending &= ~bit(sig); st.info.delete(sig); }
+  }
+  return 0;
+}
+
+function rtSigprocmask(k: LinuxKernel, a: Args): number {
+  const how = int(a[0]);
+  if (size(a[3]) !== 8) fail(EINVAL);
+  const st = k.signals;
+  let set: bigint | undefined;
+  if (a[1] !== 0n) {
+    set = k.readU64(a[1]);
+    if (how !== SIG_BLOCK && how !== SIG_UNBLOCK && how !== SIG_SETMASK) fail(EINVAL);
+  }
+  if (a[2] !== 0n) k.writeU64(a[2], st.blocked);
+  if (set !== undefined) {
+    if (how === SIG_BLOCK) st.blocked |= set;
+    else if (how === SIG_UNBLOCK) st.blocked &= ~set;
+    else st.blocked = set;
+    st.blocked &= ~UNBLOCKABLE;
+  }
+  return 0;
+}
+
+function rtSigpending(k: LinuxKernel, a: Args): number {
+  if (size(a[1]) > 8) fail(EINVAL);
+  k.writeU64(a[0], k.signals.pending & k.signals.blocked);
+  return 0;
+}
+
+function rtSigsuspend(k: LinuxKernel, a: Args): number {
+  if (size(a[1]) !== 8) fail(EINVAL);
+  const mask = k.readU64(a[0]) & ~UNBLOCKABLE;
+  const st = k.signals;
+  const old = st.blocked;
+  if (st.pending & ~mask) {
+    st.suspendSaved = old;
+    st.blocked = mask;
+    fail(EINTR);
+  }
+  k.warnOnce('sigsuspend', 'univm: warning: rt_sigsuspend with no deliverable signal would wait forever (single-threaded guest); returning -EINTR');
+  fail(EINTR);
+}
+
+function rtSigtimedwait(k: LinuxKernel, a: Args): number {
+  if (size(a[3]) !== 8) fail(EINVAL);
+  const set = k.readU64(a[0]);
+  const st = k.signals;
+  const hit = st.pending & set;
+  if (hit) {
+    let sig = 1;
+    while (!(hit & bit(sig))) sig++;
+    st.pending &= ~bit(sig);
+    st.forced &= ~bit(sig);
+    const info = st.info.get(sig) ?? { code: SI_USER, pid: k.pid, uid: k.ids.uid };
+    st.info.delete(sig);
+    if (a[1] !== 0n) {
+      const out = k.bytesOut(a[1], 128);
+      out.fill(0);
+      const dv = new DataView(out.buffer, out.byteOffset, 128);
+      dv.setInt32(0, sig, true);
+      dv.setInt32(8, info.code, true);
+      dv.setInt32(16, info.pid, true);
+      dv.setUint32(20, info.uid, true);
+    }
+    return sig;
+  }
+  if (a[2] !== 0n) {
+    const sec = k.readI64(a[2]), nsec = k.readI64(a[2] + 8n);
+    if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) fail(EINVAL);
+    k.host.sleepNs(sec * 1_000_000_000n + nsec);
+    fail(EAGAIN);
+  }
+  k.warnOnce('sigtimedwait', 'univm: warning: rt_sigtimedwait with no pending signal and no timeout would wait forever (single-threaded guest); returning -EINTR');
+  fail(EINTR);
+}
+
+function sigaltstack(k: LinuxKernel, a: Args): number {
+  const st = k.signals;
+  const sp = k.hart.x[2];
+  let next: { sp: bigint; flags: number; size: bigint } | undefined;
+  if (a[0] !== 0n) {
+    next = { sp: k.readU64(a[0]), flags: k.readI32(a[0] + 8n), size: k.readU64(a[0] + 16n) };
+  }
+  if (a[1] !== 0n) {
+    k.check(a[1], 24, PROT_W);
+    k.writeU64(a[1], st.altSp);
+    const flags = (st.onAltStack(sp) ? SS_ONSTACK : st.altSize === 0n ? SS_DISABLE : 0) | (st.altAutodisarm ? SS_AUTODISARM : 0);
+    k.writeI32(a[1] + 8n, flags);
+    k.writeU64(a[1] + 16n, st.altSize);
+  }
+  if (next) {
+    if (st.onAltStack(sp)) fail(EPERM);
+    const mode = next.flags & ~SS_AUTODISARM;
+    if (mode !== 0 && mode !== SS_ONSTACK && mode !== SS_DISABLE) fail(EINVAL);
+    if (mode === SS_DISABLE) {
+      st.altSp = 0n; st.altSize = 0n; st.altAutodisarm = false;
+    } else {
+      if (next.size < BigInt(MINSIGSTKSZ)) fail(ENOMEM);
+      st.altSp = next.sp; st.altSize = next.size; st.altAutodisarm = (next.flags & SS_AUTODISARM) !== 0;
+    }
+  }
+  return 0;
+}
+
+function checkSig(sig: number): void {
+  if (sig < 0 || sig > NSIG) fail(EINVAL);
+}
+
+function kill(k: LinuxKernel, a: Args): number {
+  const pid = int(a[0]), sig = int(a[1]);
+  checkSig(sig);
+  if (pid !== 0 && pid !== -1 && pid !== k.pid && pid !== -k.pid) fail(ESRCH);
+  if (sig !== 0) raise(k, sig, SI_USER);
+  return 0;
+}
+
+function tgkill(k: LinuxKernel, a: Args): number {
+  const tgid = int(a[0]), tid = int(a[1]), sig = int(a[2]);
+  checkSig(sig);
+  if (tgid <= 0 || tid <= 0) fail(EINVAL);
+  if (tgid !== k.pid || tid !== k.pid) fail(ESRCH);
+  if (sig !== 0) raise(k, sig, SI_TKILL);
+  return 0;
+}
+
+function tkill(k: LinuxKernel, a: Args): number {
+  const tid = int(a[0]), sig = int(a[1]);
+  checkSig(sig);
+  if (tid <= 0) fail(EINVAL);
+  if (tid !== k.pid) fail(ESRCH);
+  if (sig !== 0) raise(k, sig, SI_TKILL);
+  return 0;
+}
+
+export const signalSyscalls: SyscallDef[] = [
+  { nr: 129, name: 'kill', fmt: 'dS', fn: kill },
+  { nr: 130, name: 'tkill', fmt: 'dS', fn: tkill },
+  { nr: 131, name: 'tgkill', fmt: 'ddS', fn: tgkill },
+  { nr: 132, name: 'sigaltstack', fmt: 'pp', fn: sigaltstack },
+  { nr: 133, name: 'rt_sigsuspend', fmt: 'pu', fn: rtSigsuspend },
+  { nr: 134, name: 'rt_sigaction', fmt: 'Sppu', fn: rtSigaction },
+  { nr: 135, name: 'rt_sigprocmask', fmt: 'dppu', fn: rtSigprocmask },
+  { nr: 136, name: 'rt_sigpending', fmt: 'pu', fn: rtSigpending },
+  { nr: 137, name: 'rt_sigtimedwait', fmt: 'pppu', fn: rtSigtimedwait },
+  { nr: 139, name: 'rt_sigreturn', fmt: '', fn: rtSigreturn },
+];
