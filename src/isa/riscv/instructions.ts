@@ -15,7 +15,7 @@
  *   WX(v)         rd <- bigint v (already wrapped to 64 bits); writes to x0 are dropped
  *   WX32(v)       rd <- sign-extended 32-bit number v;  WXW(lo, hi): rd <- the two words
  *   i64(e) u64(e) BigInt.asIntN(64, e) / BigInt.asUintN(64, e)
- *   LTU(a, b)     X[a] < X[b] as unsigned 64-bit (word-wise, no bigint)
+ *   EQ(a, b) LT(a, b) LTU(a, b)  X[a] == X[b], X[a] < X[b] signed and unsigned (word-wise, no bigint)
  *   ADDR(r, off)  X[r] + off as a number (exact for any address a mapping can hold)
  *   LOAD_B/BU/H/HU/W/WU(a)  number results; LOAD_D(a) bigint
  *   STORE_B/H/W(a, number), STORE_D(a, bigint)
@@ -76,10 +76,10 @@ def('jalr', 'I', I('000', '1100111'), 'I', 'rd,imm(rs1)',
 
 const branch = (name: string, f3: string, cond: string) =>
   def(name, 'I', `....... ..... ..... ${f3} ..... 1100011`, 'B', 'rs1,rs2,target', `if (${cond}) NPC(PC + imm);`, { branch: true });
-branch('beq', '000', 'X[rs1] === X[rs2]');
-branch('bne', '001', 'X[rs1] !== X[rs2]');
-branch('blt', '100', 'X[rs1] < X[rs2]');
-branch('bge', '101', 'X[rs1] >= X[rs2]');
+branch('beq', '000', 'EQ(rs1, rs2)');
+branch('bne', '001', '!EQ(rs1, rs2)');
+branch('blt', '100', 'LT(rs1, rs2)');
+branch('bge', '101', '!LT(rs1, rs2)');
 branch('bltu', '110', 'LTU(rs1, rs2)');
 branch('bgeu', '111', '!LTU(rs1, rs2)');
 
@@ -109,7 +109,7 @@ const sra64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
   if (s === 0) WXW(lo, hi); else if (s < 32) WXW((lo >>> s) | (hi << (32 - s)), hi >> s); else WXW(hi >> (s - 32), hi >> 31); }`;
 
 const opImm = (name: string, f3: string, exec: string) => def(name, 'I', I(f3, '0010011'), 'I', 'rd,rs1,imm', exec);
-opImm('addi', '000', 'WX(i64(X[rs1] + BigInt(imm)))');
+opImm('addi', '000', 'const l = (XLO(rs1) >>> 0) + imm; WXW(l | 0, XHI(rs1) + (l > 4294967295 ? 1 : l < 0 ? -1 : 0))');
 opImm('slti', '010', 'WX32(X[rs1] < BigInt(imm) ? 1 : 0)');
 opImm('sltiu', '011', 'WX32(u64(X[rs1]) < u64(BigInt(imm)) ? 1 : 0)');
 opImm('xori', '100', 'WXW(XLO(rs1) ^ imm, XHI(rs1) ^ (imm >> 31))');
@@ -120,10 +120,10 @@ def('srli', 'I', '000000 ...... ..... 101 ..... 0010011', 'none', 'rd,rs1,shamt'
 def('srai', 'I', '010000 ...... ..... 101 ..... 0010011', 'none', 'rd,rs1,shamt', sra64('shamt'));
 
 const op = (name: string, f7: string, f3: string, exec: string, ext: Ext = 'I') => def(name, ext, R(f7, f3, '0110011'), 'none', 'rd,rs1,rs2', exec);
-op('add', '0000000', '000', 'WX(i64(X[rs1] + X[rs2]))');
-op('sub', '0100000', '000', 'WX(i64(X[rs1] - X[rs2]))');
+op('add', '0000000', '000', 'const l = (XLO(rs1) >>> 0) + (XLO(rs2) >>> 0); WXW(l | 0, XHI(rs1) + XHI(rs2) + (l > 4294967295 ? 1 : 0))');
+op('sub', '0100000', '000', 'const l = (XLO(rs1) >>> 0) - (XLO(rs2) >>> 0); WXW(l | 0, XHI(rs1) - XHI(rs2) - (l < 0 ? 1 : 0))');
 op('sll', '0000000', '001', shl64('XLO(rs2) & 63'));
-op('slt', '0000000', '010', 'WX32(X[rs1] < X[rs2] ? 1 : 0)');
+op('slt', '0000000', '010', 'WX32(LT(rs1, rs2) ? 1 : 0)');
 op('sltu', '0000000', '011', 'WX32(LTU(rs1, rs2) ? 1 : 0)');
 op('xor', '0000000', '100', 'WXW(XLO(rs1) ^ XLO(rs2), XHI(rs1) ^ XHI(rs2))');
 op('srl', '0000000', '101', shr64('XLO(rs2) & 63'));

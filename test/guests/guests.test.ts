@@ -1,0 +1,64 @@
+/**
+ * Every guest program under guests/ gives the same stdout, stderr and exit status under univm
+ * as under qemu-riscv64 (recorded in guests/golden/), and where portable, the same stdout as
+ * its native build. With UNIVM_LIVE=1 and qemu-riscv64 installed, QEMU is also run live.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { HAVE_SYSROOT, LIVE, REPO, SYSROOT, runProcess, univm, which, type RunResult } from '../support/repo.js';
+
+interface GuestEntry { name: string; args?: string[]; env?: Record<string, string>; stdin?: string; dynamic?: boolean; portable?: boolean }
+
+const GUESTS = path.join(REPO, 'guests');
+const manifest = JSON.parse(readFileSync(path.join(GUESTS, 'manifest.json'), 'utf8')) as GuestEntry[];
+
+/**
+ * Emulator diagnostics differ only in who speaks: QEMU's "qemu: uncaught target signal ..." is
+ * univm's "univm: uncaught target signal ...". Other emulator lines (univm's pc report) are dropped.
+ */
+export function normalizeStderr(s: string): string {
+  return s.split('\n').filter((l) => !/^univm: (?!uncaught target signal)/.test(l))
+    .map((l) => l.replace(/^(qemu|univm): uncaught target signal/, 'EMULATOR: uncaught target signal')).join('\n');
+}
+
+async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'univm-guest-'));
+  try { return await fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+function runUnder(emulator: 'univm' | 'qemu', g: GuestEntry): Promise<RunResult> {
+  const bin = path.join(GUESTS, 'bin', g.name);
+  return inTempDir((cwd) => {
+    const opts = { cwd, env: g.env ?? {}, stdin: g.stdin ?? '' };
+    return emulator === 'univm'
+      ? univm(['run', '-L', SYSROOT, bin, ...(g.args ?? [])], opts)
+      : runProcess('qemu-riscv64', ['-L', SYSROOT, bin, ...(g.args ?? [])], opts);
+  });
+}
+
+function assertSame(got: RunResult, want: { stdout: Buffer; stderr: string; status: number }, what: string): void {
+  assert.equal(got.stdout.toString('latin1'), want.stdout.toString('latin1'), `${what}: stdout differs`);
+  assert.equal(normalizeStderr(got.stderr.toString()), normalizeStderr(want.stderr), `${what}: stderr differs`);
+  assert.equal(got.status, want.status, `${what}: exit status differs (stderr: ${got.stderr.toString().slice(0, 500)})`);
+}
+
+describe('guest programs match QEMU', { concurrency: 2 }, () => {
+  for (const g of manifest) {
+    const skip = g.dynamic && !HAVE_SYSROOT ? `dynamically linked; needs ${SYSROOT} (Debian libc6-riscv64-cross)` : false;
+    it(g.name, { skip }, async () => {
+      const golden = (ext: string) => readFileSync(path.join(GUESTS, 'golden', `${g.name}.${ext}`));
+      const want = { stdout: golden('stdout'), stderr: golden('stderr').toString(), status: Number(golden('status').toString().trim()) };
+      const got = await runUnder('univm', g);
+      assertSame(got, want, `${g.name} vs recorded QEMU`);
+      const native = path.join(GUESTS, 'golden', `${g.name}.native.stdout`);
+      if (g.portable && existsSync(native)) assert.equal(got.stdout.toString('latin1'), readFileSync(native).toString('latin1'), `${g.name}: differs from the native x86-64 build`);
+      if (LIVE && which('qemu-riscv64')) {
+        const q = await runUnder('qemu', g);
+        assertSame(got, { stdout: q.stdout, stderr: q.stderr.toString(), status: q.status }, `${g.name} vs live QEMU`);
+      }
+    });
+  }
+});
