@@ -237,32 +237,32 @@ export function fma32(a: number, b: number, c: number, rm: number, st: Int32Arra
 // error; they require operands and result well inside the normal range so that
 // the error terms are exact and no flag other than NX can arise.
 
-function addD(x: number, y: number, rm: number, st: Int32Array): bigint {
+// Tiny sums are exact (no UF); inexact sums are far from the subnormal range.
+// |s| <= 2^1000 keeps TwoSum and the neighbours of s finite. An exact zero sum
+// in RDN goes to the exact path (its sign differs from the RNE rules).
+
+export function add64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
+  const x = toF64(a), y = toF64(b);
   const s = x + y;
-  // Tiny sums are exact (no UF); inexact sums are far from the subnormal range.
-  // |s| <= 2^1000 keeps TwoSum and the neighbours of s finite.
   if (Math.abs(s) <= TWO_1000) {
     const bv = s - x;
     const err = (x - (s - bv)) + (y - bv);
-    if (err === 0) {
-      if (s === 0 && rm === 2) return SLOW;
-      return fromF64(s);
-    }
-    return finish64(s, err > 0, err, rm, st);
+    if (err !== 0) return finish64(s, err > 0, err, rm, st);
+    if (s !== 0 || rm !== 2) return fromF64(s);
   }
-  return SLOW;
-}
-
-const SLOW = 1n << 64n; // sentinel outside the int64 range: "take the exact path"
-
-export function add64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  const r = addD(toF64(a), toF64(b), rm, st);
-  return r !== SLOW ? r : r64(X.add(F64, u64(a), u64(b), rm, st));
+  return r64(X.add(F64, u64(a), u64(b), rm, st));
 }
 
 export function sub64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  const r = addD(toF64(a), -toF64(b), rm, st);
-  return r !== SLOW ? r : r64(X.sub(F64, u64(a), u64(b), rm, st));
+  const x = toF64(a), y = -toF64(b);
+  const s = x + y;
+  if (Math.abs(s) <= TWO_1000) {
+    const bv = s - x;
+    const err = (x - (s - bv)) + (y - bv);
+    if (err !== 0) return finish64(s, err > 0, err, rm, st);
+    if (s !== 0 || rm !== 2) return fromF64(s);
+  }
+  return r64(X.sub(F64, u64(a), u64(b), rm, st));
 }
 
 export function mul64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
