@@ -16,6 +16,8 @@
  *    "integer indefinite") or NaN are printed with the RISC-V saturated value
  *    and NV only; unsigned conversions are derived from the signed 64-bit
  *    hardware conversion (whose rounding and inexact flag come from hardware);
+ *  - fma(inf, 0, qNaN) and fma(0, inf, qNaN): x86 raises no flag, RISC-V
+ *    raises NV; the RISC-V flag is printed;
  *  - the x86 denormal-operand flag is not part of FE_ALL_EXCEPT and ignored.
  *
  * Build: gcc -O0 -frounding-math [-mfma] gen.c -lm   (see regenerate.sh)
@@ -329,6 +331,13 @@ static void hex(const fmt_t *f, uint64_t v) {
 enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_SQRT, OP_FMA };
 static const char *opname[] = { "add", "sub", "mul", "div", "sqrt", "fma" };
 
+/* x86 FMA does not signal invalid for inf*0 + qNaN; RISC-V requires NV. */
+static int is_inf_times_zero(const fmt_t *f, uint64_t a, uint64_t b) {
+    uint64_t mag = widthmask(f) >> 1, inf = (uint64_t)maxbexp(f) << (f->p - 1);
+    uint64_t ma = a & mag, mb = b & mag;
+    return (ma == inf && mb == 0) || (ma == 0 && mb == inf);
+}
+
 static uint64_t run_arith(const fmt_t *f, int op, uint64_t a, uint64_t b, uint64_t c, int *flags) {
     uint64_t r;
     feclearexcept(FE_ALL_EXCEPT);
@@ -368,6 +377,7 @@ static uint64_t run_arith(const fmt_t *f, int op, uint64_t a, uint64_t b, uint64
         r = u_of_d(v);
     }
     *flags = rv_flags();
+    if (op == OP_FMA && is_inf_times_zero(f, a, b)) *flags |= 16; /* RISC-V: NV even if c is a qNaN */
     return canon(f, r);
 }
 
