@@ -9,10 +9,13 @@
 //
 // Structure: each operation first tries a fast path in JS double arithmetic
 // (which is IEEE binary64 round-to-nearest-even). A fast path only answers when
-// rm is RNE and it can PROVE the result and flags -- the operands and result are
-// in a range where neither overflow nor underflow (tininess) is possible and
-// exactness is decided by an error-free transformation. Everything else goes to
-// the exact path in exact.ts, which funnels through a single rounding routine.
+// it can PROVE the result and flags: operands and result are in a range where
+// neither overflow nor underflow (tininess) is possible, the RNE result and the
+// exact error (sign, and value where ties matter) come from error-free
+// transformations, and finish64/finish32 derive RTZ/RDN/RUP/RMM from them.
+// Everything else (NaN/inf operands, subnormal or huge results, exact zeros in
+// RDN, f32 fma on a binary32 midpoint, ...) goes to the exact path in exact.ts,
+// which funnels through a single rounding routine (roundPack).
 
 import * as X from './exact.js';
 import { F32, F64, NX, NV, DZ, type Unpacked } from './exact.js';
