@@ -18,7 +18,7 @@
 // which funnels through a single rounding routine (roundPack).
 
 import * as X from './exact.js';
-import { F32, F64, NX, NV, DZ, type Unpacked } from './exact.js';
+import { F32, F64, NX, NV, type Unpacked } from './exact.js';
 
 export { NX, UF, OF, DZ, NV, RNE, RTZ, RDN, RUP, RMM } from './exact.js';
 
@@ -668,4 +668,3 @@ export const exactPath = {
   cvt_s_d: (a: bigint, rm: number, st: Int32Array): number => r32(X.convert(F32, u64(a), rm, st)),
 };
 
-void DZ;
