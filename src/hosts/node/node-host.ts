@@ -155,28 +155,47 @@ export class NodeHost implements HostSystem {
     for (const s of [process.stdout, process.stderr]) {
       if (s.isTTY && typeof s.getWindowSize === 'function') {
         const [cols, rows] = s.getWindowSize();
-        if (cols > 0 && rows > 0) return { rows, cols };
+        return { rows, cols };
       }
     }
     const cols = Number(process.env.COLUMNS), rows = Number(process.env.LINES);
     return { rows: rows > 0 ? rows : 24, cols: cols > 0 ? cols : 80 };
   }
 
-  /** Raw mode through stty(1) on the terminal itself; the original settings come back at exit. */
-  setRawMode(fd: number, raw: boolean): void {
+  private stty(fd: number, args: string[]): string | undefined {
+    const r = spawnSync('stty', args, { stdio: [fd, 'pipe', 'ignore'], encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /**
+   * Reads the real settings with `stty -g`, whose GNU format is the termios fields in hex:
+   * iflag:oflag:cflag:lflag:cc[0]:cc[1]:... (Linux hosts use the same bit values as riscv64).
+   */
+  getTermios(fd: number): Uint8Array | undefined {
+    if (!this.isatty(fd)) return undefined;
+    const g = this.stty(fd, ['-g']);
+    const parts = g?.split(':').map((x) => parseInt(x, 16));
+    if (!parts || parts.length < 4 + 17 || parts.some((n) => !Number.isFinite(n))) return undefined;
+    const t = new Uint8Array(36);
+    const dv = new DataView(t.buffer);
+    for (let i = 0; i < 4; i++) dv.setUint32(i * 4, parts[i] >>> 0, true);
+    for (let i = 0; i < 19; i++) t[17 + i] = parts[4 + i] ?? 0;
+    return t;
+  }
+
+  /** Applies the guest's termios with `stty` in the same format; the original comes back at exit. */
+  setTermios(fd: number, termios: Uint8Array): void {
     if (!this.isatty(fd)) return;
-    const stty = (args: string[]): string | undefined => {
-      const r = spawnSync('stty', args, { stdio: [fd, 'pipe', 'ignore'], encoding: 'utf8' });
-      return r.status === 0 ? r.stdout.trim() : undefined;
-    };
     if (!this.savedTty.has(fd)) {
-      const saved = stty(['-g']);
+      const saved = this.stty(fd, ['-g']);
       if (saved === undefined) return;
       this.savedTty.set(fd, saved);
-      process.once('exit', () => { stty([saved]); });
+      process.once('exit', () => { this.stty(fd, [saved]); });
     }
-    if (raw) stty(['-icanon', '-echo', 'min', '1', 'time', '0']);
-    else stty([this.savedTty.get(fd)!]);
+    const dv = new DataView(termios.buffer, termios.byteOffset, 36);
+    const fields = [0, 1, 2, 3].map((i) => dv.getUint32(i * 4, true).toString(16));
+    const cc = Array.from({ length: 32 }, (_, i) => (i < 19 ? termios[17 + i] : 0).toString(16));
+    this.stty(fd, [[...fields, ...cc].join(':')]);
   }
 
   openTerminal(): number | undefined {

@@ -115,8 +115,14 @@ export interface HostSystem {
   isatty(fd: number): boolean;
   /** Rows and columns of the terminal on `fd`, or undefined if it is not one. */
   terminalSize(fd: number): { rows: number; cols: number } | undefined;
-  /** Switches the terminal on `fd` between cooked and raw mode (used for TCSETS). Optional. */
-  setRawMode?(fd: number, raw: boolean): void;
+  /**
+   * The terminal settings of `fd` as the 36-byte Linux `struct termios` (c_iflag, c_oflag, c_cflag,
+   * c_lflag as u32, c_line, c_cc[19]); undefined when unknown. Optional: the kernel falls back
+   * to the usual cooked-mode defaults.
+   */
+  getTermios?(fd: number): Uint8Array | undefined;
+  /** Applies a 36-byte Linux `struct termios` to the terminal on `fd` (TCSETS). Optional. */
+  setTermios?(fd: number, termios: Uint8Array): void;
   /** Opens the controlling terminal (for the guest's /dev/tty); undefined when there is none. */
   openTerminal?(): number | undefined;
 

@@ -2,7 +2,7 @@ import type { HartState } from '../../machine/hart.js';
 import { type FlatMemory, PROT_R, PROT_W, PAGE_SHIFT, PAGE_SIZE } from '../../machine/memory.js';
 import { O_LARGEFILE, O_RDONLY, O_RDWR, O_WRONLY } from './abi.js';
 import type { AddressSpace } from './address-space.js';
-import { ENAMETOOLONG, EFAULT, ENOSYS, SysError } from './errno.js';
+import { EFAULT, EIO, ENAMETOOLONG, ENOSYS, SysError } from './errno.js';
 import { FdTable, HostFile, setSyntheticTime, type OpenFile } from './files.js';
 import { HostError, type HostIdentity, type HostSystem } from './host.js';
 import { MountTable, type MountSpec } from './mounts.js';
@@ -136,7 +136,14 @@ export class LinuxKernel {
         result = BigInt.asIntN(64, BigInt(r));
       }
     } catch (e) {
-      result = BigInt(-errnoOf(e));
+      if (e instanceof SysError || e instanceof HostError) {
+        result = BigInt(-e.errno);
+      } else {
+        // A bug in this layer must not become a JavaScript stack trace for the user.
+        const msg = e instanceof Error ? e.message : String(e);
+        this.warnOnce(`bug:${nr}`, `univm: internal error in system call ${nr} (${def.name}): ${msg}; returning -EIO`);
+        result = BigInt(-EIO);
+      }
     }
     if (this.strace) {
       const line = outcome.kind === 'exit'

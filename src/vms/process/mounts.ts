@@ -108,7 +108,7 @@ export class MountTable {
   }
 
   /** Names directly below `guestPath` that lead to a mount point or a synthetic root, if any. */
-  private ancestorChildren(guestPath: string): string[] | undefined {
+  ancestorChildren(guestPath: string): string[] | undefined {
     const parts = guestPath === '/' ? [] : guestPath.slice(1).split('/');
     const names = new Set<string>();
     const consider = (p: string[]): void => {

@@ -18,6 +18,12 @@ const MMAP_FLAGS: [number, string][] = [
   [0x10000, 'MAP_NONBLOCK'], [0x20000, 'MAP_STACK'], [0x40000, 'MAP_HUGETLB'], [0x100000, 'MAP_FIXED_NOREPLACE'],
 ];
 
+const IOCTL_NAMES: Record<number, string> = {
+  0x5401: 'TCGETS', 0x5402: 'TCSETS', 0x5403: 'TCSETSW', 0x5404: 'TCSETSF', 0x540e: 'TIOCSCTTY',
+  0x540f: 'TIOCGPGRP', 0x5410: 'TIOCSPGRP', 0x5413: 'TIOCGWINSZ', 0x5414: 'TIOCSWINSZ',
+  0x541b: 'FIONREAD', 0x5421: 'FIONBIO', 0x5450: 'FIONCLEX', 0x5451: 'FIOCLEX',
+};
+
 function flagList(v: number, table: [number, string][], first: string[]): string {
   const parts = [...first];
   let rest = v;
@@ -49,7 +55,8 @@ function formatArg(k: LinuxKernel, c: string, v: bigint): string {
     case 'd': return String(i32);
     case 'D': return BigInt.asIntN(64, v).toString();
     case 'u': return BigInt.asUintN(64, v).toString();
-    case 'x': return hex(v);
+    case 'x': return v === 0n ? '0' : hex(v);
+    case 'I': return IOCTL_NAMES[Number(BigInt.asUintN(32, v))] ?? hex(v);
     case 'p': return v === 0n ? 'NULL' : hex(v);
     case 's': return quoted(k, v);
     case 'f': return i32 === AT_FDCWD ? 'AT_FDCWD' : String(i32);
@@ -78,7 +85,10 @@ function formatArg(k: LinuxKernel, c: string, v: bigint): string {
 
 /** `name(args) = result`; `result` undefined for calls that do not return (exit). */
 export function formatStrace(k: LinuxKernel, def: SyscallDef, a: Args, result: bigint | undefined): string {
-  const fmt = def.fmt ?? 'xxxxxx';
+  let fmt = def.fmt ?? 'xxxxxx';
+  // Like qemu: the mode of open is shown only when the flags create a file.
+  const o = fmt.indexOf('o');
+  if (o >= 0 && fmt[o + 1] === 'O' && !(Number(BigInt.asIntN(32, a[o])) & 0o20000100)) fmt = fmt.slice(0, o + 1) + fmt.slice(o + 2);
   const args = [...fmt].map((c, i) => formatArg(k, c, a[i])).join(',');
   const call = `${def.name}(${args})`;
   if (result === undefined) return call;
@@ -88,4 +98,10 @@ export function formatStrace(k: LinuxKernel, def: SyscallDef, a: Args, result: b
   }
   if (def.ret === 'x') return `${call} = 0x${BigInt.asUintN(64, result).toString(16).padStart(16, '0')}`;
   return `${call} = ${result}`;
+}
+
+/** The line qemu prints when a signal is delivered to a handler. */
+export function formatSignalDelivery(sig: number, code: string, details: string): string {
+  const name = SIGNAL_NAMES[sig] ?? String(sig);
+  return `--- ${name} {si_signo=${name}, si_code=${code}${details ? ', ' + details : ''}} ---`;
 }

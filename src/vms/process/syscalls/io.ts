@@ -230,8 +230,6 @@ function defaultTermios(): Uint8Array {
   return t;
 }
 
-const ICANON = 0x2;
-
 function ioctl(k: LinuxKernel, a: Args): number {
   const fd = int(a[0]);
   const req = uint(a[1]);
@@ -253,14 +251,18 @@ function ioctl(k: LinuxKernel, a: Args): number {
   switch (req) {
     case TCGETS:
       if (!tty) fail(ENOTTY);
-      k.bytesOut(a[2], 36).set(k.termios ?? defaultTermios());
+      if (!k.termios) {
+        let t: Uint8Array | undefined;
+        try { t = k.host.getTermios?.(hostFd!); } catch { t = undefined; }
+        k.termios = t && t.length === 36 ? t : defaultTermios();
+      }
+      k.bytesOut(a[2], 36).set(k.termios);
       return 0;
     case TCSETS: case TCSETSW: case TCSETSF: {
       if (!tty) fail(ENOTTY);
       const t = k.bytesIn(a[2], 36).slice();
       k.termios = t;
-      const lflag = new DataView(t.buffer).getUint32(12, true);
-      try { k.host.setRawMode?.(hostFd!, !(lflag & ICANON)); } catch { /* best effort */ }
+      try { k.host.setTermios?.(hostFd!, t); } catch { /* the settings are still reported back */ }
       return 0;
     }
     case TIOCGWINSZ: {
@@ -520,7 +522,7 @@ export const ioSyscalls: SyscallDef[] = [
   { nr: 23, name: 'dup', fmt: 'f', fn: dup },
   { nr: 24, name: 'dup3', fmt: 'ffo', fn: dup3 },
   { nr: 25, name: 'fcntl', fmt: 'fdx', fn: fcntl },
-  { nr: 29, name: 'ioctl', fmt: 'fxx', fn: ioctl },
+  { nr: 29, name: 'ioctl', fmt: 'fIp', fn: ioctl },
   { nr: 32, name: 'flock', fmt: 'fd', fn: checkFd },
   { nr: 46, name: 'ftruncate', fmt: 'fD', fn: ftruncate },
   { nr: 47, name: 'fallocate', fmt: 'fdDD', fn: fallocate },

@@ -336,7 +336,7 @@ export const memorySyscalls: SyscallDef[] = [
   { nr: 214, name: 'brk', fmt: 'p', ret: 'x', fn: brk },
   { nr: 215, name: 'munmap', fmt: 'pu', fn: munmap },
   { nr: 216, name: 'mremap', fmt: 'puuxp', ret: 'x', fn: mremap },
-  { nr: 222, name: 'mmap', fmt: 'puPMdx', ret: 'x', fn: mmap },
+  { nr: 222, name: 'mmap', fmt: 'puPMdD', ret: 'x', fn: mmap },
   { nr: 226, name: 'mprotect', fmt: 'puP', fn: mprotect },
   { nr: 227, name: 'msync', fmt: 'pux', fn: msync },
   { nr: 228, name: 'mlock', fmt: 'pu', fn: noop },

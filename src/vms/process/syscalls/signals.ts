@@ -7,6 +7,7 @@ import {
 } from '../abi.js';
 import { EAGAIN, EINTR, EINVAL, ENOMEM, EPERM, ESRCH, fail } from '../errno.js';
 import { int, size, type LinuxKernel } from '../kernel.js';
+import { formatSignalDelivery } from '../strace.js';
 import { KEEP_A0, type Args, type SyscallDef } from './types.js';
 
 /**
@@ -186,6 +187,14 @@ export function deliver(k: LinuxKernel, sig: number, faultAddr?: bigint): 'termi
   x[11] = BigInt(frame);
   x[12] = BigInt(frame + UC);
   k.hart.pc = Number(BigInt.asUintN(64, handler));
+  if (k.cfg.strace) {
+    const code = dv.getInt32(frame + 8, true);
+    const details = raised
+      ? `si_pid=${dv.getInt32(frame + 16, true)}, si_uid=${dv.getUint32(frame + 20, true)}`
+      : `si_addr=0x${dv.getBigUint64(frame + 16, true).toString(16)}`;
+    const codeName = raised ? (code === SI_TKILL ? 'SI_TKILL' : code === SI_USER ? 'SI_USER' : String(code)) : String(code);
+    k.cfg.strace(formatSignalDelivery(sig, codeName, details));
+  }
   return 'handled';
 }
 

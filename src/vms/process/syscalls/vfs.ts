@@ -201,6 +201,14 @@ export function hostListing(k: LinuxKernel, loc: Location & { kind: 'host' }): D
     }
     out.push({ name: e.name, type, ino });
   }
+  // Mount points and synthetic roots below this directory show up even where the host
+  // directory has no such entry (e.g. /dev and /work under a sysroot's /).
+  const seen = new Set(out.map((e) => e.name));
+  for (const name of k.mounts.ancestorChildren(loc.guestPath) ?? []) {
+    if (seen.has(name)) continue;
+    const child = loc.guestPath === '/' ? `/${name}` : `${loc.guestPath}/${name}`;
+    out.push({ name, type: DT_DIR, ino: inoForPath(child) });
+  }
   return out;
 }
 
