@@ -16,6 +16,11 @@ export interface GenerateOptions {
   vocabulary: Vocabulary;
   /** Emit a call to TRACE(pc, raw, len) before each instruction. */
   trace?: boolean;
+  /**
+   * Names the compiled function receives as `NAME$` and copies into locals of the run loop:
+   * V8 keeps locals in registers, while closure variables are reloaded at every use.
+   */
+  bindings: readonly string[];
 }
 
 /** One instruction's case body: its fields, then its expanded meaning. */
@@ -50,6 +55,7 @@ export function generateInterpreter(opts: GenerateOptions): string {
 
   return `
 return function run(budget) {
+  const ${opts.bindings.map((n) => `${n} = ${n}$`).join(', ')};
   let pc = NUM[0], icount = 0, raw = 0;
   let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0;
   try {

@@ -10,11 +10,15 @@ import { generateInterpreter } from './generate.js';
 
 export type TraceHook = (pc: number, raw: number, len: number) => void;
 
+/** What the generated run loop refers to by name (see the vocabulary). */
+const BINDINGS = ['X', 'XW', 'F', 'FW', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'PERM', 'LIM', 'RVC',
+  'SF', 'CSR', 'trap', 'GuestTrap', 'BUDGET_EXIT', 'TRACE'] as const;
+
 const sourceCache = new Map<string, string>();
 function source(trace: boolean): string {
   const key = trace ? 'trace' : 'plain';
   let s = sourceCache.get(key);
-  if (!s) sourceCache.set(key, (s = generateInterpreter({ vocabulary: interpreterVocabulary, trace })));
+  if (!s) sourceCache.set(key, (s = generateInterpreter({ vocabulary: interpreterVocabulary, trace, bindings: BINDINGS })));
   return s;
 }
 
@@ -24,15 +28,14 @@ export class Interpreter implements Engine {
   readonly run: (budget: number) => Exit;
 
   constructor(hart: HartState, mem: FlatMemory, csr: CsrFile, trace?: TraceHook) {
-    const ctx = {
+    const ctx: Record<(typeof BINDINGS)[number], unknown> = {
       X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, NUM: hart.num, FCSR: hart.fcsr,
       M: mem, U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64,
       PERM: mem.perm, LIM: mem.size, RVC: compressedTable(), SF, CSR: csr, trap, GuestTrap, BUDGET_EXIT,
       TRACE: trace,
     };
-    const names = Object.keys(ctx);
-    const factory = new Function(...names, source(trace !== undefined)) as (...a: unknown[]) => (budget: number) => Exit;
-    this.run = factory(...names.map((n) => (ctx as Record<string, unknown>)[n]));
+    const factory = new Function(...BINDINGS.map((n) => `${n}$`), source(trace !== undefined)) as (...a: unknown[]) => (budget: number) => Exit;
+    this.run = factory(...BINDINGS.map((n) => ctx[n]));
   }
 }
 
