@@ -2,7 +2,8 @@
 // Usage: npx tsc -p . && node tools/fp-oracle/bench.mjs [op...]
 // Prints ns/op (best of several repetitions; each op in its own process so the
 // call sites stay monomorphic) for the fast paths and, for comparison, the
-// exact path (forced with subnormal operands). Noisy on a loaded machine.
+// exact path (forced with subnormal/huge operands). Measures process CPU time,
+// but still noisy on a loaded machine.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as sf from '../../dist/src/isa/riscv/fp/softfloat.js';
@@ -49,9 +50,11 @@ function run(name) {
   const [fn, iters] = ops[name];
   let best = Infinity, sink = 0;
   for (let rep = 0; rep < 6; rep++) {
-    const t0 = process.hrtime.bigint();
+    // CPU time of this process (less sensitive to other load than wall time)
+    const c0 = process.cpuUsage();
     for (let i = 0; i < iters; i++) if (fn(i & M) === 12345) sink++;
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / iters);
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, ((c.user + c.system) * 1000) / iters);
   }
   console.log(`${name.padEnd(28)} ${best.toFixed(1).padStart(8)} ns/op${sink ? ' ' : ''}`);
 }
