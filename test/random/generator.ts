@@ -9,8 +9,10 @@
 //      (shared __dump routine).
 // After the last sequence the program calls exit(0).
 //
-// Registers: s1 (x9) holds the scratch base and is never written by random code; sp, gp and
-// tp are never read or written (their slots in the dump stay zero). Every other register is
+// Registers: s1 (x9) holds the scratch base and is never written by random code; gp and tp
+// are never read or written, and neither is sp's value: the only use of sp is the spBlock item,
+// which saves sp outside the dumped area, points it into scratch for the sp-relative RVC
+// instructions and restores it (sp/gp/tp slots in the dump stay zero). Every other register is
 // initialised from the table, so the output only depends on the architectural semantics
 // (and on the fixed link address, via auipc/jal/jalr link values).
 //
@@ -188,6 +190,10 @@ const F64_INTERESTING: readonly bigint[] = [
     2 ** 63, -(2 ** 63), 2 ** 64, -(2 ** 64), 123456.789, -0.0001,
   ].map(f64bits),
   0x43dfffffffffffffn, 0xc3e0000000000001n, 0x43efffffffffffffn, // around 2^63, -2^63, 2^64
+  // Around the single-precision range (for fcvt.s.d): max float, halfway to 2^128, min
+  // subnormal 2^-149, 2^-150 (tie), 1.5 * 2^-149, min normal 2^-126 and just below it.
+  0x47efffffe0000000n, 0x47effffff0000000n, 0x47f0000000000000n, 0x36a0000000000000n,
+  0x3690000000000000n, 0x36a8000000000000n, 0x3810000000000000n, 0x380fffffffffffffn,
 ];
 
 const F32_INTERESTING: readonly bigint[] = [
@@ -226,7 +232,9 @@ function randomInt(rng: Rng): bigint {
 
 function niceDouble(rng: Rng): bigint {
   const sign = BigInt(rng.int(2)) << 63n;
-  const exp = BigInt(1023 + rng.range(-66, 66)) << 52n;
+  // Mostly moderate magnitudes; sometimes near the subnormal or overflow range.
+  const e = rng.chance(0.85) ? 1023 + rng.range(-66, 66) : rng.chance(0.5) ? rng.range(1, 60) : rng.range(1990, 2046);
+  const exp = BigInt(e) << 52n;
   let mant = rng.u64() & 0xfffffffffffffn;
   if (rng.chance(0.3)) mant &= 0xfff0000000000n; // few significant bits: exact results
   return sign | exp | mant;
@@ -234,7 +242,8 @@ function niceDouble(rng: Rng): bigint {
 
 function niceSingle(rng: Rng): bigint {
   const sign = BigInt(rng.int(2)) << 31n;
-  const exp = BigInt(127 + rng.range(-66, 66)) << 23n;
+  const e = rng.chance(0.85) ? 127 + rng.range(-40, 40) : rng.chance(0.5) ? rng.range(1, 30) : rng.range(225, 254);
+  const exp = BigInt(e) << 23n;
   let mant = BigInt(rng.next32()) & 0x7fffffn;
   if (rng.chance(0.3)) mant &= 0x7f0000n;
   return sign | exp | mant;
@@ -317,6 +326,7 @@ export const EXPECTED_MNEMONICS: readonly string[] = (() => {
   m.push('c.addi', 'c.addiw', 'c.li', 'c.lui', 'c.slli', 'c.srli', 'c.srai', 'c.andi', 'c.mv', 'c.add');
   m.push(...C_ALU_RR, 'c.ld', 'c.lw', 'c.sd', 'c.sw', 'c.fld', 'c.fsd', 'c.nop');
   m.push('c.beqz', 'c.bnez', 'c.j', 'c.jr', 'c.jalr');
+  m.push('c.addi16sp', 'c.addi4spn', 'c.ldsp', 'c.lwsp', 'c.sdsp', 'c.swsp', 'c.fldsp', 'c.fsdsp');
   return m;
 })();
 
@@ -351,12 +361,15 @@ const WEIGHTS = {
   jalr: 1,
   compressed: 7,
   fence: 0.3,
+  fpError: 2,
+  flagsRead: 2.5,
+  spBlock: 1,
 } as const;
 type ItemKind = keyof typeof WEIGHTS;
 /** Item kinds allowed inside a branch shadow (no frm changes, no LR/SC, no nested control flow). */
 const SHADOW_OK: ReadonlySet<ItemKind> = new Set<ItemKind>([
   'aluR', 'aluI', 'shiftI', 'luiAuipc', 'liImm', 'mul', 'load', 'store', 'amo', 'fpArith', 'fma',
-  'fsgnj', 'fcmp', 'fclass', 'fcvt', 'fmv', 'fpMem', 'compressed', 'fence',
+  'fsgnj', 'fcmp', 'fclass', 'fcvt', 'fmv', 'fpMem', 'compressed', 'fence', 'fpError',
 ]);
 
 function signed(v: bigint): string {
@@ -834,6 +847,108 @@ class SequenceGen {
     }
   }
 
+  /**
+   * Error-free transformations: the rounding error of a product via a fused multiply-add
+   * (exact only if the FMA rounds once), or of a sum via the TwoSum sequence.
+   */
+  private fpError(): Item {
+    const rng = this.rng;
+    const p = rng.chance(0.5) ? 's' : 'd';
+    const a = this.fs(p);
+    const b = this.fs(p);
+    if (rng.chance(0.6)) {
+      const prod = this.fd(p);
+      const fmaOp = rng.pick(['fmsub', 'fnmadd', 'fmadd', 'fnmsub']);
+      const out = [this.ins(`fmul.${p}`, `${prod}, ${a}, ${b}${this.rm()}`)];
+      out.push(this.ins(`${fmaOp}.${p}`, `${this.fd(p)}, ${a}, ${b}, ${prod}${this.rm()}`));
+      return out;
+    }
+    // TwoSum: s = a + b; bb = s - a; err = (a - (s - bb)) + (b - bb)
+    const regs = new Set([a, b]);
+    const tmp = () => {
+      for (;;) {
+        const r = this.fn(this.rng.int(32));
+        if (!regs.has(r)) {
+          regs.add(r);
+          return r;
+        }
+      }
+    };
+    const [sum, bb, t1, t2] = [tmp(), tmp(), tmp(), tmp()];
+    for (const r of [sum, bb, t1, t2]) this.fkind[FNAMES.indexOf(r as (typeof FNAMES)[number])] = p;
+    const rm = this.rm();
+    return [
+      this.ins(`fadd.${p}`, `${sum}, ${a}, ${b}${rm}`),
+      this.ins(`fsub.${p}`, `${bb}, ${sum}, ${a}${rm}`),
+      this.ins(`fsub.${p}`, `${t1}, ${sum}, ${bb}${rm}`),
+      this.ins(`fsub.${p}`, `${t1}, ${a}, ${t1}${rm}`),
+      this.ins(`fsub.${p}`, `${t2}, ${b}, ${bb}${rm}`),
+      this.ins(`fadd.${p}`, `${t2}, ${t1}, ${t2}${rm}`),
+    ];
+  }
+
+  /** Read (and usually clear) the accrued flags mid-sequence, so each op's flags are visible. */
+  private flagsRead(): Item {
+    const rng = this.rng;
+    const rd = this.xn(this.rdNum());
+    const r = rng.int(4);
+    if (r === 0) return [this.ins('csrrs', `${rd}, fflags, zero`)];
+    if (r === 1) return [this.ins('csrrci', `${rd}, fflags, 31`)];
+    return [this.ins('csrrw', `${rd}, fflags, zero`)];
+  }
+
+  /**
+   * Stack-pointer-relative compressed instructions. sp is saved to a slot outside the dumped
+   * record (s1+SCRATCH_SIZE), pointed into the scratch area (so every value derived from it is
+   * deterministic), used by c.ldsp/c.lwsp/c.fldsp/c.sdsp/c.swsp/c.fsdsp/c.addi16sp/c.addi4spn,
+   * and restored. The block is never inside a branch shadow.
+   */
+  private spBlock(): Item {
+    const rng = this.rng;
+    const out: Item = [`    sd sp, ${SCRATCH_SIZE}(s1)`];
+    let spOff = rng.pick([0, 16, 32, 64, 128]);
+    out.push(`    addi sp, s1, ${spOff}`);
+    const n = rng.range(2, 5);
+    for (let i = 0; i < n; i++) {
+      const c = this.xn(rng.pick(CREG_X));
+      switch (rng.int(8)) {
+        case 0: {
+          // c.addi16sp: keep sp inside [s1, s1 + 128]
+          let d = 0;
+          while (d === 0) d = (rng.int(9) - spOff / 16) * 16;
+          spOff += d;
+          out.push(this.ins('c.addi16sp', `sp, ${d}`));
+          break;
+        }
+        case 1:
+          out.push(this.ins('c.addi4spn', `${c}, sp, ${rng.range(1, 255) * 4}`));
+          break;
+        case 2:
+          out.push(this.ins('c.ldsp', `${this.xn(this.rdNum())}, ${rng.int((SCRATCH_SIZE - spOff) / 8) * 8}(sp)`));
+          break;
+        case 3:
+          out.push(this.ins('c.lwsp', `${this.xn(this.rdNum())}, ${rng.int((SCRATCH_SIZE - spOff) / 4) * 4}(sp)`));
+          break;
+        case 4:
+          out.push(this.ins('c.sdsp', `${this.xn(this.rdNum())}, ${rng.int((SCRATCH_SIZE - spOff) / 8) * 8}(sp)`));
+          break;
+        case 5:
+          out.push(this.ins('c.swsp', `${this.xn(this.rdNum())}, ${rng.int((SCRATCH_SIZE - spOff) / 4) * 4}(sp)`));
+          break;
+        case 6: {
+          const f = rng.int(32);
+          this.fkind[f] = 'd';
+          out.push(this.ins('c.fldsp', `${this.fn(f)}, ${rng.int((SCRATCH_SIZE - spOff) / 8) * 8}(sp)`));
+          break;
+        }
+        default:
+          out.push(this.ins('c.fsdsp', `${this.fn(rng.int(32))}, ${rng.int((SCRATCH_SIZE - spOff) / 8) * 8}(sp)`));
+      }
+    }
+    out.push(`    ld sp, ${SCRATCH_SIZE}(s1)`);
+    return out;
+  }
+
   private fence(): Item {
     const rng = this.rng;
     const r = rng.int(3);
@@ -935,6 +1050,8 @@ export function renderProgram(seed: number, prog: number, seqs: readonly Pick<Se
   o.push(`    .zero ${REC_TO_SCRATCH}`);
   o.push('__scratch:');
   o.push(`    .zero ${SCRATCH_SIZE}`);
+  o.push('__saved_sp:');
+  o.push('    .zero 8');
   o.push('');
   return o.join('\n');
 }
