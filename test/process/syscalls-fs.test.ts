@@ -277,6 +277,19 @@ describe('file system calls on a mounted temp dir', () => {
     h.sys(NR.close, fd);
   });
 
+  it('O_TMPFILE gives an unnamed read-write file (what tmpfile(3) asks for first)', () => {
+    const fd = open('/w', O_RDWR | 0o20200000 /* O_TMPFILE */, 0o600);
+    assert.ok(fd >= 3n, `O_TMPFILE: ${fd}`);
+    put(BUF, 'temp data');
+    assert.equal(h.sys(NR.write, fd, BUF, 9), 9n);
+    assert.equal(h.sys(NR.lseek, fd, 0, 0), 0n);
+    assert.equal(h.sys(NR.read, fd, BUF + 100, 100), 9n);
+    assert.equal(text(BUF + 100, 9), 'temp data');
+    assert.equal(open('/w', O_RDONLY | 0o20200000), BigInt(-EINVAL));
+    assert.ok(!fs.readdirSync(root).some((n) => n.startsWith('#')), 'nothing appears on the host');
+    h.sys(NR.close, fd);
+  });
+
   it('ftruncate and pwrite64', () => {
     const fd = open('t.bin', O_RDWR | O_CREAT);
     put(BUF, 'xyz');

@@ -10,7 +10,7 @@ import {
   EACCES, EBADF, EBUSY, EFAULT, EEXIST, EINVAL, EISDIR, ELOOP, EMFILE, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM,
   ERANGE, EROFS, EXDEV, fail,
 } from '../errno.js';
-import { HostFile, PathFile, type OpenFile } from '../files.js';
+import { HostFile, MemFile, PathFile, type OpenFile } from '../files.js';
 import type { HostStat, HostStatfs } from '../host.js';
 import { int, size, uint, type LinuxKernel } from '../kernel.js';
 import { normalizeGuestPath, type Location } from '../mounts.js';
@@ -37,11 +37,23 @@ export function installFd(k: LinuxKernel, file: OpenFile, cloexec: boolean): num
 export function doOpen(k: LinuxKernel, dirfd: bigint, pathArg: bigint, flags: number, mode: number): number {
   const path = k.readString(pathArg);
   if (path === '') fail(ENOENT);
-  if ((flags & O_TMPFILE) === O_TMPFILE) fail(EOPNOTSUPP);
   let acc = flags & O_ACCMODE;
   if (acc === 3) acc = O_RDWR;
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const base = path.startsWith('/') ? '/' : baseDir(k, int(dirfd));
+
+  if ((flags & O_TMPFILE) === O_TMPFILE) {
+    // An unnamed temporary file in `path`: kept in memory (it can never be linked into the
+    // host file system), which is all tmpfile(3) needs.
+    if (acc === O_RDONLY) fail(EINVAL);
+    const dir = resolveOrFail(k, path, true, base);
+    if (dir.kind === 'missing') fail(ENOENT);
+    if (!isDir(dir)) fail(ENOTDIR);
+    if (dir.kind === 'host' && dir.readOnly) fail(EROFS);
+    const f = new MemFile(acc | (flags & STATUS_FLAGS) | O_LARGEFILE, undefined, new Uint8Array(0), S_IFREG | (mode & 0o7777 & ~k.umask));
+    Object.defineProperty(f, 'description', { value: `${dir.guestPath === '/' ? '' : dir.guestPath}/#${f.stat().ino} (deleted)` });
+    return installFd(k, f, cloexec);
+  }
 
   if (flags & O_PATH) {
     const loc = resolveOrFail(k, path, !(flags & O_NOFOLLOW), base);

@@ -12,6 +12,7 @@ import {
   SysError, fail,
 } from '../errno.js';
 import { DirFile, MemFile, Pipe, PipeEnd, type OpenFile } from '../files.js';
+import { HostError } from '../host.js';
 import { int, size, uint, type LinuxKernel } from '../kernel.js';
 import { dirent64Size, DIRENT64_NAME_OFFSET } from '../structs.js';
 import { raise } from './signals.js';
@@ -37,7 +38,8 @@ function writeFrom(k: LinuxKernel, f: OpenFile, buf: Uint8Array): number {
   try {
     return f.write(buf);
   } catch (e) {
-    if (e instanceof SysError && e.errno === EPIPE) raise(k, SIGPIPE);
+    // A closed host pipe (`| head`) reports EPIPE through the host: the guest gets SIGPIPE too.
+    if ((e instanceof SysError || e instanceof HostError) && e.errno === EPIPE) raise(k, SIGPIPE);
     throw e;
   }
 }

@@ -257,18 +257,9 @@ function moveMapping(k: LinuxKernel, old: number, oldLen: number, dest: number, 
   k.space.mapFixed(dest, newLen, lastPerm & ~MAPPED);
   mem.u8.copyWithin(dest, old, old + copy);
   mem.perm.copyWithin(dest >>> PAGE_SHIFT, old >>> PAGE_SHIFT, (old + copy) >>> PAGE_SHIFT);
-  // Shared mappings travel with their pages.
-  const moved: SharedMapping[] = [];
-  for (const s of k.shared) {
-    if (s.addr >= old && s.addr + s.len <= old + oldLen) {
-      moved.push(s);
-    }
-  }
+  // Shared mappings travel with their pages; the part cut off by a shrinking move is written back first.
   if (newLen < oldLen) dropShared(k, old + newLen, oldLen - newLen, true);
-  for (const s of moved) {
-    if (!k.shared.includes(s)) continue;
-    s.addr = dest + (s.addr - old);
-  }
+  for (const s of k.shared) if (s.addr >= old && s.addr < old + copy) s.addr = dest + (s.addr - old);
   if (keepOld) {
     k.space.mapFixed(old, oldLen, lastPerm & ~MAPPED);
   } else {
