@@ -5,13 +5,26 @@
  */
 import type { Vocabulary } from './macros.js';
 
-const load = (size: number, view: string, signed: boolean) => (a: string) =>
-  `((ea = ${a}), (${size > 1 ? `(ea & ${size - 1}) === 0 && ` : ''}ea >= 0 && ea < LIM && (PERM[ea >>> 12] & 1) !== 0) ? ` +
-  `${view}[ea${size > 1 ? ` >>> ${Math.log2(size)}` : ''}] : M.${size === 8 ? 'load(ea, 8, true)' : `loadNum(ea, ${size}, ${signed})`})`;
+/**
+ * The fast path needs X[r] + off to be a small non-negative address: the high word zero, the
+ * low word non-negative, and the sum (in int32) inside memory. Then every index is an int32,
+ * which V8 compiles to plain machine loads. Everything else, including misaligned and
+ * protected accesses, goes to FlatMemory with the exact 64-bit address.
+ */
+const fast = (r: string, off: string, size: number, perm: number) =>
+  `XW[((${r}) << 1) | 1] === 0 && XW[(${r}) << 1] >= 0 && (ea = (XW[(${r}) << 1] + ${off}) | 0) >= 0 && ea < LIM && ` +
+  `${size > 1 ? `(ea & ${size - 1}) === 0 && ` : ''}(PERM[ea >>> 12] & ${perm}) !== 0`;
+const exactAddr = (r: string, off: string) => `(XW[((${r}) << 1) | 1] * 4294967296 + (XW[(${r}) << 1] >>> 0) + ${off})`;
+const index = (size: number) => (size > 1 ? `ea >>> ${Math.log2(size)}` : 'ea');
 
-const store = (size: number, view: string) => (a: string, v: string) =>
-  `(sa = ${a}, ${size === 8 ? 'sb' : 'sv'} = ${v}, (${size > 1 ? `(sa & ${size - 1}) === 0 && ` : ''}sa >= 0 && sa < LIM && (PERM[sa >>> 12] & 2) !== 0) ? ` +
-  `(${view}[sa${size > 1 ? ` >>> ${Math.log2(size)}` : ''}] = ${size === 8 ? 'sb' : 'sv'}) : M.store(sa, ${size}, ${size === 8 ? 'sb' : 'sv'}))`;
+const load = (size: number, view: string, signed: boolean) => (r: string, off: string) =>
+  `((${fast(r, off, size, 1)}) ? ${view}[${index(size)}] : ` +
+  `M.${size === 8 ? 'load' : 'loadNum'}(${exactAddr(r, off)}, ${size}, ${signed}))`;
+
+const store = (size: number, view: string) => (r: string, off: string, v: string) => {
+  const tmp = size === 8 ? 'sb' : 'sv';
+  return `(${tmp} = ${v}, (${fast(r, off, size, 2)}) ? (${view}[${index(size)}] = ${tmp}) : M.store(${exactAddr(r, off)}, ${size}, ${tmp}))`;
+};
 
 const illegal = 'trap(2, raw >>> 0)';
 
@@ -32,7 +45,10 @@ export const interpreterVocabulary: Vocabulary = {
       `(XW[((${a}) << 1) | 1] === XW[((${b}) << 1) | 1] && (XW[(${a}) << 1] >>> 0) < (XW[(${b}) << 1] >>> 0)))`,
     LTU: (a, b) => `((XW[((${a}) << 1) | 1] >>> 0) < (XW[((${b}) << 1) | 1] >>> 0) || ` +
       `(XW[((${a}) << 1) | 1] === XW[((${b}) << 1) | 1] && (XW[(${a}) << 1] >>> 0) < (XW[(${b}) << 1] >>> 0)))`,
-    ADDR: (r, off) => `(XW[((${r}) << 1) | 1] * 4294967296 + (XW[(${r}) << 1] >>> 0) + ${off})`,
+    ADDR: exactAddr,
+    // Jump targets stay int32 (so pc does) whenever they are small non-negative addresses.
+    JALR_TARGET: (r, off) => `((XW[((${r}) << 1) | 1] === 0 && XW[(${r}) << 1] >= 0 && (ea = (XW[(${r}) << 1] + ${off}) | 0) >= 0) ? ` +
+      `ea & -2 : ${exactAddr(r, off)} - ((XW[(${r}) << 1] + ${off}) & 1))`,
     LOAD_B: load(1, 'I8', true),
     LOAD_BU: load(1, 'U8', false),
     LOAD_H: load(2, 'I16', true),

@@ -30,34 +30,58 @@ export function instructionBody(d: InsnDef, vocabulary: Vocabulary): string {
   return `/* ${d.name} */ ${decls.length ? `const ${decls.join(', ')};` : ''} ${body}`;
 }
 
-function chain(defs: InsnDef[], v: Vocabulary, illegal: string): string {
+/** mask/match tests in order; what none of them matches is handed to `otherwise`. */
+function chain(defs: InsnDef[], v: Vocabulary, otherwise: string): string {
   let s = '';
   for (const d of defs) s += `if ((i & ${d.mask}) === ${d.match}) { ${instructionBody(d, v)} } else `;
-  return `${s}${illegal};`;
+  return `${s}${otherwise};`;
 }
+
+/** The decision tree over `defs` as a switch; unmatched encodings go to `otherwise`. */
+function dispatch(defs: readonly InsnDef[], v: Vocabulary, otherwise: string): string {
+  let s = 'switch (i & 127) {\n';
+  for (const g of decodeTree(defs)) {
+    s += `case ${g.opcode}: `;
+    if (g.byFunct3) {
+      s += 'switch ((i >>> 12) & 7) {\n';
+      for (const [f3, list] of [...g.byFunct3].sort((a, b) => a[0] - b[0])) s += `case ${f3}: ${chain(list, v, otherwise)} break;\n`;
+      s += `default: ${otherwise};\n}\n`;
+    } else {
+      s += chain(g.insns, v, otherwise);
+    }
+    s += ' break;\n';
+  }
+  return `${s}default: ${otherwise};\n}`;
+}
+
+/**
+ * Instructions the run loop decodes itself. The rest (FP arithmetic, atomics, CSRs, system)
+ * lives in a second function: V8 optimizes a function only below a bytecode size, and a
+ * smaller loop also gets better register allocation.
+ */
+export function isHot(d: InsnDef): boolean {
+  return ((d.ext === 'I' || d.ext === 'M') && !d.flags.system) || (d.flags.fp === true && (d.flags.load === true || d.flags.store === true));
+}
+
+const TEMPS = 'let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0;';
 
 export function generateInterpreter(opts: GenerateOptions): string {
   const v = opts.vocabulary;
   const illegal = expand('ILLEGAL()', v);
-  let dispatch = 'switch (i & 127) {\n';
-  for (const g of decodeTree(INSNS)) {
-    dispatch += `case ${g.opcode}: `;
-    if (g.byFunct3) {
-      dispatch += 'switch ((i >>> 12) & 7) {\n';
-      for (const [f3, defs] of [...g.byFunct3].sort((a, b) => a[0] - b[0])) dispatch += `case ${f3}: ${chain(defs, v, illegal)} break;\n`;
-      dispatch += `default: ${illegal};\n}\n`;
-    } else {
-      dispatch += chain(g.insns, v, illegal);
-    }
-    dispatch += ' break;\n';
-  }
-  dispatch += `default: ${illegal};\n}`;
-
+  const locals = `const ${opts.bindings.map((n) => `${n} = ${n}$`).join(', ')};`;
+  const coldCall = 'npc = cold(i, raw, pc, len, icount)';
   return `
+const cold = function (i, raw, pc, len, icount) {
+  ${locals}
+  ${TEMPS}
+  let npc = pc + len;
+  ${dispatch(INSNS.filter((d) => !isHot(d)), v, illegal)}
+  return npc;
+};
 return function run(budget) {
-  const ${opts.bindings.map((n) => `${n} = ${n}$`).join(', ')};
+  ${locals}
   let pc = NUM[0], icount = 0, raw = 0;
-  let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0;
+  ${TEMPS}
   try {
     while (icount < budget) {
       if (!(pc >= 0 && pc < LIM && (PERM[pc >>> 12] & 4) !== 0)) M.fetch16(pc);
@@ -73,7 +97,7 @@ return function run(budget) {
       }
       ${opts.trace ? 'TRACE(pc, raw, len);' : ''}
       let npc = pc + len;
-      ${dispatch}
+      ${dispatch(INSNS.filter(isHot), v, coldCall)}
       pc = npc;
       icount++;
     }
