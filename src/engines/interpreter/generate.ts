@@ -80,11 +80,16 @@ const cold = function (i, raw, pc, len, icount) {
 };
 return function run(budget) {
   ${locals}
-  let pc = NUM[0], icount = 0, raw = 0;
+  let pc = NUM[0], icount = 0, raw = 0, fetchPage = -1;
   ${TEMPS}
   try {
     while (icount < budget) {
-      if (!(pc >= 0 && pc < LIM && (PERM[pc >>> 12] & 4) !== 0)) M.fetch16(pc);
+      // Execute permission is checked once per page: a page's protection can only change in a
+      // system call, and every system call leaves this loop.
+      if ((pc & -4096) !== fetchPage) {
+        if (!(pc >= 0 && pc < LIM && (PERM[pc >>> 12] & 4) !== 0)) M.fetch16(pc);
+        fetchPage = pc & -4096;
+      }
       raw = U16[pc >>> 1];
       let i, len;
       if ((raw & 3) !== 3) {
