@@ -148,6 +148,20 @@ describe('file mappings', () => {
     assert.equal(after[4999], 'Z');
   });
 
+  it('read/write on a file stay coherent with its MAP_SHARED mappings', () => {
+    fs.writeFileSync(path.join(root, 'coherent.bin'), Buffer.alloc(PAGE, 0x2e));
+    const h = makeHarness({ mounts: [{ hostPath: root, guestPath: '/m', readOnly: false }], cwd: '/m' });
+    const fd = h.sys(NR.openat, AT_FDCWD, h.str('coherent.bin'), 2);
+    const a = Number(h.sys(NR.mmap, 0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+    h.mem.u8.set(Buffer.from('FILE'), SCRATCH);
+    assert.equal(h.sys(NR.pwrite64, fd, SCRATCH, 4, 100), 4n);
+    assert.equal(Buffer.from(h.u8(a + 100, 4)).toString(), 'FILE', 'the mapping sees the write');
+    h.mem.u8.set(Buffer.from('MAP!'), a + 200);
+    const other = h.sys(NR.openat, AT_FDCWD, h.str('coherent.bin'), 0);
+    assert.equal(h.sys(NR.pread64, other, SCRATCH, 4, 200), 4n);
+    assert.equal(Buffer.from(h.u8(SCRATCH, 4)).toString(), 'MAP!', 'a read through another fd sees the store');
+  });
+
   it('MAP_SHARED with PROT_WRITE needs a writable fd', () => {
     const h = makeHarness({ mounts: [{ hostPath: root, guestPath: '/m', readOnly: false }], cwd: '/m' });
     const fd = h.sys(NR.openat, AT_FDCWD, h.str('data.bin'), 0);

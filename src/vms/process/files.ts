@@ -112,7 +112,13 @@ export class HostFile extends OpenFile {
   ) { super(flags, guestPath); }
 
   override get hostFd(): number { return this.fd; }
-  override get description(): string { return this.guestPath ?? `/dev/fd/${this.fd}`; }
+  override get description(): string {
+    if (this.guestPath !== undefined) return this.guestPath;
+    // Inherited stdio: name it without pointing back into /proc/self/fd (which would loop).
+    let tty = false;
+    try { tty = this.host.isatty(this.fd); } catch { /* not a terminal */ }
+    return tty ? '/dev/tty' : `pipe:[host fd ${this.fd}]`;
+  }
 
   override read(buf: Uint8Array): number {
     this.checkRead();

@@ -42,7 +42,23 @@ const MAX_RW = 0x7ffff000;
 /**
  * The Linux system-call layer of the process VM: the guest's riscv64 ABI mapped onto a
  * HostSystem. Single process, single thread. State (fd table, cwd, signal dispositions, shared
- * mappings) lives here; the system calls themselves are in ./syscalls/, one module per area.
+ * mappings) lives here; the system calls themselves are in ./syscalls/, one module per area:
+ *   fs.ts      paths: openat, stat family, directories, links, permissions, times, statfs
+ *   io.ts      descriptors: read/write family, pipes, dup, fcntl, ioctl, poll/select, getdents64
+ *   memory.ts  brk, mmap, munmap, mprotect, mremap, msync, madvise, mincore, membarrier
+ *   signals.ts dispositions, masks, sigaltstack, kill/tgkill, the rt_sigframe and rt_sigreturn
+ *   process.ts exit, ids, uname, rlimits, sysinfo, getrandom, futex, prctl, riscv_hwprobe
+ *   time.ts    clocks and sleeps;  vfs.ts  synthetic /dev, /proc/self, /sys/devices/system/cpu
+ *
+ * Known limitations (by design of a single-threaded, sandboxed process VM):
+ *  - no clone/fork/execve/wait4 (ENOSYS with a warning), so no threads or child processes;
+ *  - blocking that only another thread or process could end (read of an empty in-process pipe,
+ *    futex wait without timeout, poll/select with nothing ready and no timeout, sigsuspend)
+ *    returns an error (EAGAIN / ETIMEDOUT / EINTR) with a one-time warning instead of hanging;
+ *  - file mappings are copies; MAP_SHARED writes reach the file at msync/munmap/exit;
+ *  - the inherited stdio fds are not seekable and always block (O_NONBLOCK is recorded only);
+ *  - no asynchronous signals (timers, SIGINT from the terminal): only faults and signals the
+ *    guest sends itself; chown is accepted only when it changes nothing; no sockets.
  *
  * Run-loop contract:
  *  - on `ecall`, call syscall() with pc still at the ecall, then advance pc by 4 (rt_sigreturn
@@ -160,7 +176,10 @@ export class LinuxKernel {
   }
 
   deliverSignal(sig: number, faultAddr?: bigint): 'terminate' | 'handled' {
-    return deliver(this, sig, faultAddr);
+    const r = deliver(this, sig, faultAddr);
+    // On Linux, stores into a MAP_SHARED file mapping survive the process's death.
+    if (r === 'terminate') { try { flushAllShared(this); } catch { /* best effort */ } }
+    return r;
   }
 
   takePendingSignal(): number | undefined {

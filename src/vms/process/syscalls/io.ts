@@ -15,6 +15,7 @@ import { DirFile, MemFile, Pipe, PipeEnd, type OpenFile } from '../files.js';
 import { HostError } from '../host.js';
 import { int, size, uint, type LinuxKernel } from '../kernel.js';
 import { dirent64Size, DIRENT64_NAME_OFFSET } from '../structs.js';
+import { coherentFileAccess } from './memory.js';
 import { raise } from './signals.js';
 import { installFd } from './fs.js';
 import type { Args, SyscallDef } from './types.js';
@@ -25,7 +26,7 @@ const IOV_MAX = 1024;
 
 function readInto(k: LinuxKernel, f: OpenFile, buf: Uint8Array): number {
   try {
-    return f.read(buf);
+    return coherentFileAccess(k, f, false, () => f.read(buf));
   } catch (e) {
     if (e instanceof SysError && e.errno === EAGAIN && f instanceof PipeEnd && f.wouldBlock) {
       k.warnOnce('pipe-block', 'univm: warning: read from an empty pipe whose write end is open would block forever (single-threaded guest); returning -EAGAIN');
@@ -36,7 +37,7 @@ function readInto(k: LinuxKernel, f: OpenFile, buf: Uint8Array): number {
 
 function writeFrom(k: LinuxKernel, f: OpenFile, buf: Uint8Array): number {
   try {
-    return f.write(buf);
+    return coherentFileAccess(k, f, true, () => f.write(buf));
   } catch (e) {
     // A closed host pipe (`| head`) reports EPIPE through the host: the guest gets SIGPIPE too.
     if ((e instanceof SysError || e instanceof HostError) && e.errno === EPIPE) raise(k, SIGPIPE);
@@ -66,7 +67,8 @@ function pread64(k: LinuxKernel, a: Args): number {
   if (f.isDirectory) fail(EISDIR);
   const count = size(a[2]);
   if (count === 0) return 0;
-  return f.pread(k.span(a[1], count, PROT_W), pos);
+  const dst = k.span(a[1], count, PROT_W);
+  return coherentFileAccess(k, f, false, () => f.pread(dst, pos));
 }
 
 function pwrite64(k: LinuxKernel, a: Args): number {
@@ -75,7 +77,8 @@ function pwrite64(k: LinuxKernel, a: Args): number {
   if (pos < 0) fail(EINVAL);
   const count = size(a[2]);
   if (count === 0) return 0;
-  return f.pwrite(k.span(a[1], count, PROT_R), pos);
+  const src = k.span(a[1], count, PROT_R);
+  return coherentFileAccess(k, f, true, () => f.pwrite(src, pos));
 }
 
 /** Reads a struct iovec array: [base, len] pairs. */
@@ -104,7 +107,7 @@ function readvAt(k: LinuxKernel, f: OpenFile, vec: [bigint, number][], pos: numb
     const dst = k.bytesOut(base, len);
     let n: number;
     try {
-      n = pos === undefined ? readInto(k, f, dst) : f.pread(dst, pos + total);
+      n = pos === undefined ? readInto(k, f, dst) : coherentFileAccess(k, f, false, () => f.pread(dst, pos + total));
     } catch (e) {
       if (total > 0) return total;
       throw e;
@@ -127,7 +130,7 @@ function writevAt(k: LinuxKernel, f: OpenFile, vec: [bigint, number][], pos: num
     buf.set(k.bytesIn(base, len), off);
     off += len;
   }
-  return pos === undefined ? writeFrom(k, f, buf) : f.pwrite(buf, pos);
+  return pos === undefined ? writeFrom(k, f, buf) : coherentFileAccess(k, f, true, () => f.pwrite(buf, pos));
 }
 
 function offsetArg(a: bigint): number | undefined {

@@ -66,6 +66,45 @@ function writeBack(k: LinuxKernel, s: SharedMapping, addr: number, len: number):
   }
 }
 
+/** Identifies the underlying file of a description (two opens of one file share a mapping's pages on Linux). */
+const fileKeys = new WeakMap<OpenFile, string>();
+function fileKey(f: OpenFile): string {
+  let key = fileKeys.get(f);
+  if (key === undefined) {
+    try { const st = f.stat(); key = `${st.dev}:${st.ino}`; } catch { key = `?${Math.random()}`; }
+    fileKeys.set(f, key);
+  }
+  return key;
+}
+
+function mappingsOf(k: LinuxKernel, f: OpenFile): SharedMapping[] {
+  if (k.shared.length === 0 || f instanceof PipeEnd || f instanceof DirFile || f instanceof DeviceFile) return [];
+  if (f instanceof HostFile && !f.seekable) return [];
+  const key = fileKey(f);
+  return k.shared.filter((s) => s.file === f || fileKey(s.file) === key);
+}
+
+/**
+ * Keeps read/write on a file coherent with its MAP_SHARED mappings (on Linux both are the same
+ * page cache): before the access, stores made through the mappings are written to the file;
+ * after a write, the mappings are refreshed from the file. Returns `op`'s result.
+ */
+export function coherentFileAccess<T>(k: LinuxKernel, f: OpenFile, isWrite: boolean, op: () => T): T {
+  const maps = mappingsOf(k, f);
+  if (maps.length === 0) return op();
+  for (const s of maps) writeBack(k, s, s.addr, s.len);
+  const r = op();
+  if (isWrite) {
+    for (const s of maps) {
+      let fileSize: number;
+      try { fileSize = Number(s.file.stat().size); } catch { continue; }
+      const n = Math.min(s.len, fileSize - s.offset);
+      if (n > 0) fillFromFile(k, s.file, s.addr, n, s.offset);
+    }
+  }
+  return r;
+}
+
 export function flushAllShared(k: LinuxKernel): void {
   for (const s of k.shared) writeBack(k, s, s.addr, s.len);
 }
