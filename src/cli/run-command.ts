@@ -3,6 +3,7 @@
  * qemu-riscv64 (-L, -E, -U, -strace, -R, -0) plus univm's own (--mount, --trace, --stats...).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { disassemble } from '../isa/riscv/disasm.js';
 import { ElfError } from '../vms/elf.js';
@@ -153,6 +154,21 @@ export function runCommand(argv: string[]): number {
   if (o.sysroot && !fs.existsSync(o.sysroot)) throw new UsageError(`univm: -L ${o.sysroot}: no such directory`);
   const cwd = process.cwd();
   const mounts = [...(o.defaultMount ? [{ hostPath: cwd, guestPath: cwd.split(path.sep).join('/'), readOnly: false }] : []), ...o.mounts];
+  // A private, empty /tmp (a fresh host directory, removed on exit) so tmpfile() and mkstemp()
+  // work without showing the guest the host's /tmp.
+  let privateTmp: string | undefined;
+  if (!mounts.some((m) => m.guestPath === '/tmp')) {
+    privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'univm-tmp-'));
+    mounts.push({ hostPath: privateTmp, guestPath: '/tmp', readOnly: false });
+  }
+  try {
+    return runWithMounts(o, exe, sysroot, mounts, cwd);
+  } finally {
+    if (privateTmp) fs.rmSync(privateTmp, { recursive: true, force: true });
+  }
+}
+
+function runWithMounts(o: RunOptions, exe: Uint8Array, sysroot: string | undefined, mounts: MountSpec[], cwd: string): number {
   const hostExe = path.resolve(o.program);
   const exePath = guestPathOf(hostExe, mounts) ?? hostExe;
   const guestCwd = guestPathOf(cwd, mounts) ?? '/';

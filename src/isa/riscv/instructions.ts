@@ -17,8 +17,8 @@
  *   i64(e) u64(e) BigInt.asIntN(64, e) / BigInt.asUintN(64, e)
  *   EQ(a, b) LT(a, b) LTU(a, b)  X[a] == X[b], X[a] < X[b] signed and unsigned (word-wise, no bigint)
  *   ADDR(r, off)  X[r] + off as a number (exact for any address a mapping can hold)
- *   LOAD_B/BU/H/HU/W/WU(a)  number results; LOAD_D(a) bigint
- *   STORE_B/H/W(a, number), STORE_D(a, bigint)
+ *   LOAD_B/BU/H/HU/W/WU(a)  number results; LOAD_D(rs1, 0) bigint
+ *   STORE_B/H/W(a, number), STORE_D(rs1, 0, bigint)
  *   NPC(a)        next pc (default PC + LEN)
  *   TRAP(cause, tval), ILLEGAL(), ECALL(), EBREAK()
  *   FS(r) FD(r)   FP register as f32 bits (int32, NaN-boxing checked) / f64 bits (bigint)
@@ -72,7 +72,7 @@ def('lui', 'I', '.................... ..... 0110111', 'U', 'rd,uimm', 'WX32(imm)
 def('auipc', 'I', '.................... ..... 0010111', 'U', 'rd,uimm', 'WX(BigInt(PC + imm))');
 def('jal', 'I', '.................... ..... 1101111', 'J', 'rd,target', 'WX(BigInt(PC + LEN)); NPC(PC + imm);', { branch: true });
 def('jalr', 'I', I('000', '1100111'), 'I', 'rd,imm(rs1)',
-  'const t = ADDR(rs1, imm) - ((XLO(rs1) + imm) & 1); WX(BigInt(PC + LEN)); NPC(t);', { branch: true, indirect: true });
+  'const t = JALR_TARGET(rs1, imm); WX(BigInt(PC + LEN)); NPC(t);', { branch: true, indirect: true });
 
 const branch = (name: string, f3: string, cond: string) =>
   def(name, 'I', `....... ..... ..... ${f3} ..... 1100011`, 'B', 'rs1,rs2,target', `if (${cond}) NPC(PC + imm);`, { branch: true });
@@ -85,20 +85,20 @@ branch('bgeu', '111', '!LTU(rs1, rs2)');
 
 const load = (name: string, f3: string, write: string) =>
   def(name, 'I', I(f3, '0000011'), 'I', 'rd,imm(rs1)', write, { load: true });
-load('lb', '000', 'WX32(LOAD_B(ADDR(rs1, imm)))');
-load('lh', '001', 'WX32(LOAD_H(ADDR(rs1, imm)))');
-load('lw', '010', 'WX32(LOAD_W(ADDR(rs1, imm)))');
-load('ld', '011', 'WX(LOAD_D(ADDR(rs1, imm)))');
-load('lbu', '100', 'WX32(LOAD_BU(ADDR(rs1, imm)))');
-load('lhu', '101', 'WX32(LOAD_HU(ADDR(rs1, imm)))');
-load('lwu', '110', 'WXW(LOAD_W(ADDR(rs1, imm)), 0)');
+load('lb', '000', 'WX32(LOAD_B(rs1, imm))');
+load('lh', '001', 'WX32(LOAD_H(rs1, imm))');
+load('lw', '010', 'WX32(LOAD_W(rs1, imm))');
+load('ld', '011', 'WX(LOAD_D(rs1, imm))');
+load('lbu', '100', 'WX32(LOAD_BU(rs1, imm))');
+load('lhu', '101', 'WX32(LOAD_HU(rs1, imm))');
+load('lwu', '110', 'WXW(LOAD_W(rs1, imm), 0)');
 
 const store = (name: string, f3: string, exec: string) =>
   def(name, 'I', `....... ..... ..... ${f3} ..... 0100011`, 'S', 'rs2,imm(rs1)', exec, { store: true });
-store('sb', '000', 'STORE_B(ADDR(rs1, imm), XLO(rs2));');
-store('sh', '001', 'STORE_H(ADDR(rs1, imm), XLO(rs2));');
-store('sw', '010', 'STORE_W(ADDR(rs1, imm), XLO(rs2));');
-store('sd', '011', 'STORE_D(ADDR(rs1, imm), X[rs2]);');
+store('sb', '000', 'STORE_B(rs1, imm, XLO(rs2));');
+store('sh', '001', 'STORE_H(rs1, imm, XLO(rs2));');
+store('sw', '010', 'STORE_W(rs1, imm, XLO(rs2));');
+store('sd', '011', 'STORE_D(rs1, imm, X[rs2]);');
 
 // Shifts of 64-bit values on (lo, hi) words: variable bigint shifts are slow in V8.
 const shl64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
@@ -164,20 +164,20 @@ opw('remuw', '0000001', '111', 'const a = XLO(rs1) >>> 0, b = XLO(rs2) >>> 0; WX
 
 // ---------------------------------------------------------------- A
 def('lr.w', 'A', '00010 .. 00000 ..... 010 ..... 0101111', 'none', 'rd,(rs1)',
-  'const a = ADDR(rs1, 0); LR_CHECK(a, 4); const v = LOAD_W(a); RES_SET(a); WX32(v);', { load: true });
+  'const a = ADDR(rs1, 0); LR_CHECK(a, 4); const v = LOAD_W(rs1, 0); RES_SET(a); WX32(v);', { load: true });
 def('lr.d', 'A', '00010 .. 00000 ..... 011 ..... 0101111', 'none', 'rd,(rs1)',
-  'const a = ADDR(rs1, 0); LR_CHECK(a, 8); const v = LOAD_D(a); RES_SET(a); WX(v);', { load: true });
+  'const a = ADDR(rs1, 0); LR_CHECK(a, 8); const v = LOAD_D(rs1, 0); RES_SET(a); WX(v);', { load: true });
 def('sc.w', 'A', '00011 .. ..... ..... 010 ..... 0101111', 'none', 'rd,rs2,(rs1)',
-  'const a = ADDR(rs1, 0); AMO_CHECK(a, 4); const ok = RES_GET() === a; RES_SET(-1); if (ok) STORE_W(a, XLO(rs2)); WX32(ok ? 0 : 1);', { store: true });
+  'const a = ADDR(rs1, 0); AMO_CHECK(a, 4); const ok = RES_GET() === a; RES_SET(-1); if (ok) STORE_W(rs1, 0, XLO(rs2)); WX32(ok ? 0 : 1);', { store: true });
 def('sc.d', 'A', '00011 .. ..... ..... 011 ..... 0101111', 'none', 'rd,rs2,(rs1)',
-  'const a = ADDR(rs1, 0); AMO_CHECK(a, 8); const ok = RES_GET() === a; RES_SET(-1); if (ok) STORE_D(a, X[rs2]); WX32(ok ? 0 : 1);', { store: true });
+  'const a = ADDR(rs1, 0); AMO_CHECK(a, 8); const ok = RES_GET() === a; RES_SET(-1); if (ok) STORE_D(rs1, 0, X[rs2]); WX32(ok ? 0 : 1);', { store: true });
 
 /** An AMO's operation, once for both widths: `o` is the old memory value, `b` the register operand. */
 const amo = (name: string, f5: string, w: string, d: string) => {
   def(`amo${name}.w`, 'A', `${f5} .. ..... ..... 010 ..... 0101111`, 'none', 'rd,rs2,(rs1)',
-    `const a = ADDR(rs1, 0); AMO_CHECK(a, 4); const o = LOAD_W(a), b = XLO(rs2); STORE_W(a, ${w}); WX32(o);`, { load: true, store: true });
+    `const a = ADDR(rs1, 0); AMO_CHECK(a, 4); const o = LOAD_W(rs1, 0), b = XLO(rs2); STORE_W(rs1, 0, ${w}); WX32(o);`, { load: true, store: true });
   def(`amo${name}.d`, 'A', `${f5} .. ..... ..... 011 ..... 0101111`, 'none', 'rd,rs2,(rs1)',
-    `const a = ADDR(rs1, 0); AMO_CHECK(a, 8); const o = LOAD_D(a), b = X[rs2]; STORE_D(a, ${d}); WX(o);`, { load: true, store: true });
+    `const a = ADDR(rs1, 0); AMO_CHECK(a, 8); const o = LOAD_D(rs1, 0), b = X[rs2]; STORE_D(rs1, 0, ${d}); WX(o);`, { load: true, store: true });
 };
 amo('swap', '00001', 'b', 'b');
 amo('add', '00000', '(o + b) | 0', 'i64(o + b)');
@@ -190,10 +190,10 @@ amo('minu', '11000', '(o >>> 0) < (b >>> 0) ? o : b', 'u64(o) < u64(b) ? o : b')
 amo('maxu', '11100', '(o >>> 0) > (b >>> 0) ? o : b', 'u64(o) > u64(b) ? o : b');
 
 // ---------------------------------------------------------------- F and D
-def('flw', 'F', I('010', '0000111'), 'I', 'frd,imm(rs1)', 'WFS(LOAD_W(ADDR(rs1, imm)))', { load: true, fp: true });
-def('fld', 'D', I('011', '0000111'), 'I', 'frd,imm(rs1)', 'WFD(LOAD_D(ADDR(rs1, imm)))', { load: true, fp: true });
-def('fsw', 'F', '....... ..... ..... 010 ..... 0100111', 'S', 'frs2,imm(rs1)', 'STORE_W(ADDR(rs1, imm), FLO(rs2));', { store: true, fp: true });
-def('fsd', 'D', '....... ..... ..... 011 ..... 0100111', 'S', 'frs2,imm(rs1)', 'STORE_D(ADDR(rs1, imm), FD(rs2));', { store: true, fp: true });
+def('flw', 'F', I('010', '0000111'), 'I', 'frd,imm(rs1)', 'WFS(LOAD_W(rs1, imm))', { load: true, fp: true });
+def('fld', 'D', I('011', '0000111'), 'I', 'frd,imm(rs1)', 'WFD(LOAD_D(rs1, imm))', { load: true, fp: true });
+def('fsw', 'F', '....... ..... ..... 010 ..... 0100111', 'S', 'frs2,imm(rs1)', 'STORE_W(rs1, imm, FLO(rs2));', { store: true, fp: true });
+def('fsd', 'D', '....... ..... ..... 011 ..... 0100111', 'S', 'frs2,imm(rs1)', 'STORE_D(rs1, imm, FD(rs2));', { store: true, fp: true });
 
 const SIGN32 = '-0x80000000', SIGN64 = '-0x8000000000000000n';
 /** Both precisions of an FP operation from one description: `s` is the 'S'/'D' letter pattern. */

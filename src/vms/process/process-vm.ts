@@ -19,6 +19,10 @@ export const SIGNAL_NAMES: Record<number, string> = {
   9: 'Killed', 11: 'Segmentation fault', 13: 'Broken pipe', 15: 'Terminated',
 };
 
+const SIGPIPE = 13;
+/** Signals whose default action dumps core (the rest just terminate). */
+const CORE_SIGNALS = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
+
 export interface ProcessVmOptions {
   exe: Uint8Array;
   exePath: string;
@@ -98,7 +102,10 @@ export class ProcessVM {
       }
       const fault = exit.cause === Cause.EcallU ? undefined : exit.tval;
       if (kernel.deliverSignal(signal, fault) === 'handled') continue;
-      this.opts.warn(`univm: uncaught target signal ${signal} (${SIGNAL_NAMES[signal] ?? `signal ${signal}`}) - core dumped`);
+      // Like a shell, say nothing when a broken pipe ends the guest (`univm run prog | head`).
+      if (signal !== SIGPIPE) {
+        this.opts.warn(`univm: uncaught target signal ${signal} (${SIGNAL_NAMES[signal] ?? `signal ${signal}`})${CORE_SIGNALS.has(signal) ? ' - core dumped' : ''}`);
+      }
       if (exit.cause !== Cause.EcallU) {
         this.opts.warn(`univm: ${CAUSE_NAMES[exit.cause] ?? `trap ${exit.cause}`} at pc 0x${hart.pc.toString(16)}` +
           (exit.cause === Cause.IllegalInsn ? ` (instruction 0x${exit.tval.toString(16)})` : `, address 0x${BigInt.asUintN(64, exit.tval).toString(16)}`));
