@@ -24,7 +24,7 @@ options:
   -E VAR=VALUE           set an environment variable for the guest (repeatable)
   -U VAR                 remove an environment variable from the guest's environment
   -0 ARGV0               pass ARGV0 as the guest's argv[0]
-  -R SIZE                guest address space size (default 4G, at most 4G)
+  -R SIZE                guest address space size (default and at most 2G)
   -strace, --strace      print every system call and its result on stderr
   --mount HOST:GUEST[:ro]  make host directory HOST visible at GUEST (repeatable)
   --no-default-mount     do not mount the current directory at its own path
@@ -56,7 +56,7 @@ interface RunOptions {
 function parseRunArgs(argv: string[]): RunOptions {
   const o: RunOptions = {
     env: new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
-    memorySize: 2 ** 32, strace: false, mounts: [], defaultMount: true, stats: false, engine: 'interp', program: '', args: [],
+    memorySize: 2 ** 31, strace: false, mounts: [], defaultMount: true, stats: false, engine: 'interp', program: '', args: [],
   };
   let k = 0;
   const value = (opt: string) => {
@@ -103,8 +103,8 @@ function parseRunArgs(argv: string[]): RunOptions {
   o.program = argv[k];
   o.args = argv.slice(k + 1);
   if (o.engine !== 'interp') throw new UsageError(`univm: unknown engine '${o.engine}' (available: interp)`);
-  if (o.memorySize % 65536 !== 0 || o.memorySize < (16 << 20) || o.memorySize > 2 ** 32) {
-    throw new UsageError('univm: -R must be a multiple of 64K between 16M and 4G');
+  if (o.memorySize % 65536 !== 0 || o.memorySize < (16 << 20) || o.memorySize > 2 ** 31) {
+    throw new UsageError('univm: -R must be a multiple of 64K between 16M and 2G');
   }
   return o;
 }

@@ -12,6 +12,11 @@ export const NUM_PC = 0;
 export const NUM_INSTRET = 1;
 /** Address reserved by the last LR, or -1. */
 export const NUM_RESERVATION = 2;
+/**
+ * A jump target that an engine's int32 pc cannot hold (outside guest memory, about to fault):
+ * engines keep pc = -1, an impossible odd address, while the exact value waits here.
+ */
+export const NUM_FAR_PC = 3;
 export const FCSR_FLAGS = 0;
 export const FCSR_FRM = 1;
 

@@ -46,9 +46,9 @@ export const interpreterVocabulary: Vocabulary = {
     LTU: (a, b) => `((XW[((${a}) << 1) | 1] >>> 0) < (XW[((${b}) << 1) | 1] >>> 0) || ` +
       `(XW[((${a}) << 1) | 1] === XW[((${b}) << 1) | 1] && (XW[(${a}) << 1] >>> 0) < (XW[(${b}) << 1] >>> 0)))`,
     ADDR: exactAddr,
-    // Jump targets stay int32 (so pc does) whenever they are small non-negative addresses.
+    // pc is an int32 in the engine; a target outside that range parks in NUM[3] (hart.ts: NUM_FAR_PC).
     JALR_TARGET: (r, off) => `((XW[((${r}) << 1) | 1] === 0 && XW[(${r}) << 1] >= 0 && (ea = (XW[(${r}) << 1] + ${off}) | 0) >= 0) ? ` +
-      `ea & -2 : ${exactAddr(r, off)} - ((XW[(${r}) << 1] + ${off}) & 1))`,
+      `ea & -2 : (NUM[3] = ${exactAddr(r, off)} - ((XW[(${r}) << 1] + ${off}) & 1), -1))`,
     LOAD_B: load(1, 'I8', true),
     LOAD_BU: load(1, 'U8', false),
     LOAD_H: load(2, 'I16', true),
@@ -59,7 +59,7 @@ export const interpreterVocabulary: Vocabulary = {
     STORE_H: store(2, 'U16'),
     STORE_W: store(4, 'I32'),
     STORE_D: store(8, 'B64'),
-    NPC: (a) => `(npc = ${a})`,
+    NPC: (a) => `(npc = (${a}) | 0)`,
     TRAP: (c, v) => `trap(${c}, ${v})`,
     ILLEGAL: () => illegal,
     ECALL: () => 'trap(8, 0)',

@@ -39,9 +39,10 @@ function chain(defs: InsnDef[], v: Vocabulary, otherwise: string): string {
 
 /** The decision tree over `defs` as a switch; unmatched encodings go to `otherwise`. */
 function dispatch(defs: readonly InsnDef[], v: Vocabulary, otherwise: string): string {
-  let s = 'switch (i & 127) {\n';
+  // Major opcode bits [6:2] are dense (0..31), so V8 compiles this switch to a jump table.
+  let s = 'switch ((i >>> 2) & 31) {\n';
   for (const g of decodeTree(defs)) {
-    s += `case ${g.opcode}: `;
+    s += `case ${(g.opcode >>> 2) & 31}: `;
     if (g.byFunct3) {
       s += 'switch ((i >>> 12) & 7) {\n';
       for (const [f3, list] of [...g.byFunct3].sort((a, b) => a[0] - b[0])) s += `case ${f3}: ${chain(list, v, otherwise)} break;\n`;
@@ -74,20 +75,23 @@ export function generateInterpreter(opts: GenerateOptions): string {
 const cold = function (i, raw, pc, len, icount) {
   ${locals}
   ${TEMPS}
-  let npc = pc + len;
+  let npc = (pc + len) | 0;
   ${dispatch(INSNS.filter((d) => !isHot(d)), v, illegal)}
   return npc;
 };
 return function run(budget) {
   ${locals}
-  let pc = NUM[0], icount = 0, raw = 0, fetchPage = -1;
+  // pc stays an int32 (guest memory is at most 2 GiB); see NUM_FAR_PC in machine/hart.ts.
+  const pc0 = NUM[0];
+  let pc = pc0 >= 0 && pc0 < LIM ? pc0 | 0 : (NUM[3] = pc0, -1);
+  let icount = 0, raw = 0, fetchPage = -1;
   ${TEMPS}
   try {
     while (icount < budget) {
       // Execute permission is checked once per page: a page's protection can only change in a
       // system call, and every system call leaves this loop.
       if ((pc & -4096) !== fetchPage) {
-        if (!(pc >= 0 && pc < LIM && (PERM[pc >>> 12] & 4) !== 0)) M.fetch16(pc);
+        if (!(pc >= 0 && pc < LIM && (PERM[pc >>> 12] & 4) !== 0)) M.fetch16(pc === -1 ? NUM[3] : pc);
         fetchPage = pc & -4096;
       }
       raw = U16[pc >>> 1];
@@ -101,17 +105,17 @@ return function run(budget) {
         raw = i = raw | (U16[(pc >>> 1) + 1] << 16);
       }
       ${opts.trace ? 'TRACE(pc, raw, len);' : ''}
-      let npc = pc + len;
+      let npc = (pc + len) | 0;
       ${dispatch(INSNS.filter(isHot), v, coldCall)}
       pc = npc;
       icount++;
     }
   } catch (e) {
-    NUM[0] = pc; NUM[1] += icount;
+    NUM[0] = pc === -1 ? NUM[3] : pc; NUM[1] += icount;
     if (e instanceof GuestTrap) return { kind: 'trap', cause: e.cause, tval: e.tval };
     throw e;
   }
-  NUM[0] = pc; NUM[1] += icount;
+  NUM[0] = pc === -1 ? NUM[3] : pc; NUM[1] += icount;
   return BUDGET_EXIT;
 };`;
 }

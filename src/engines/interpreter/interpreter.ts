@@ -28,6 +28,7 @@ export class Interpreter implements Engine {
   readonly run: (budget: number) => Exit;
 
   constructor(hart: HartState, mem: FlatMemory, csr: CsrFile, trace?: TraceHook) {
+    if (mem.size > 2 ** 31) throw new RangeError('the interpreter keeps pc and addresses in int32: guest memory must be at most 2 GiB');
     const ctx: Record<(typeof BINDINGS)[number], unknown> = {
       X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, NUM: hart.num, FCSR: hart.fcsr,
       M: mem, U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64,

@@ -32,7 +32,7 @@ export interface ProcessVmOptions {
   mounts: MountSpec[];
   sysroot?: string;
   cwd: string;
-  /** Bytes of guest address space (a multiple of 64 KiB, at most 4 GiB). */
+  /** Bytes of guest address space (a multiple of 64 KiB, at most 2 GiB: engines keep pc and addresses in int32). */
   memorySize: number;
   readInterpreter(path: string): Uint8Array;
   trace?: TraceHook;
