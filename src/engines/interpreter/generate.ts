@@ -17,8 +17,9 @@ export interface GenerateOptions {
   /** Emit a call to TRACE(pc, raw, len) before each instruction. */
   trace?: boolean;
   /**
-   * Names the compiled function receives as `NAME$` and copies into locals of the run loop:
-   * V8 keeps locals in registers, while closure variables are reloaded at every use.
+   * Fields of the context object `C` that the run loop copies into locals (V8 keeps locals in
+   * registers; closure variables and properties are reloaded at every use). One compiled
+   * function serves every hart, so V8 optimizes it once.
    */
   bindings: readonly string[];
 }
@@ -69,17 +70,17 @@ const TEMPS = 'let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th 
 export function generateInterpreter(opts: GenerateOptions): string {
   const v = opts.vocabulary;
   const illegal = expand('ILLEGAL()', v);
-  const locals = `const ${opts.bindings.map((n) => `${n} = ${n}$`).join(', ')};`;
-  const coldCall = 'npc = cold(i, raw, pc, len, icount)';
+  const locals = `const ${opts.bindings.map((n) => `${n} = C.${n}`).join(', ')};`;
+  const coldCall = 'npc = cold(C, i, raw, pc, len, icount)';
   return `
-const cold = function (i, raw, pc, len, icount) {
+const cold = function (C, i, raw, pc, len, icount) {
   ${locals}
   ${TEMPS}
   let npc = (pc + len) | 0;
   ${dispatch(INSNS.filter((d) => !isHot(d)), v, illegal)}
   return npc;
 };
-return function run(budget) {
+return function run(C, budget) {
   ${locals}
   // pc stays an int32 (guest memory is at most 2 GiB); see NUM_FAR_PC in machine/hart.ts.
   const pc0 = NUM[0];

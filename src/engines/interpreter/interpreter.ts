@@ -14,12 +14,21 @@ export type TraceHook = (pc: number, raw: number, len: number) => void;
 const BINDINGS = ['X', 'XW', 'F', 'FW', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'PERM', 'LIM', 'RVC',
   'SF', 'CSR', 'trap', 'GuestTrap', 'BUDGET_EXIT', 'TRACE'] as const;
 
+type RunLoop = (ctx: unknown, budget: number) => Exit;
 const sourceCache = new Map<string, string>();
+const compiled = new Map<string, RunLoop>();
 function source(trace: boolean): string {
   const key = trace ? 'trace' : 'plain';
   let s = sourceCache.get(key);
   if (!s) sourceCache.set(key, (s = generateInterpreter({ vocabulary: interpreterVocabulary, trace, bindings: BINDINGS })));
   return s;
+}
+/** Compiled once per process and variant: every hart's interpreter shares the optimized code. */
+function runLoop(trace: boolean): RunLoop {
+  const key = trace ? 'trace' : 'plain';
+  let fn = compiled.get(key);
+  if (!fn) compiled.set(key, (fn = new Function(source(trace))() as RunLoop));
+  return fn;
 }
 
 /** The generated interpreter, bound to one hart and one flat memory. */
@@ -29,14 +38,15 @@ export class Interpreter implements Engine {
 
   constructor(hart: HartState, mem: FlatMemory, csr: CsrFile, trace?: TraceHook) {
     if (mem.size > 2 ** 31) throw new RangeError('the interpreter keeps pc and addresses in int32: guest memory must be at most 2 GiB');
+    // Always the same keys in the same order: one hidden class, so the shared loop stays monomorphic.
     const ctx: Record<(typeof BINDINGS)[number], unknown> = {
       X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, NUM: hart.num, FCSR: hart.fcsr,
       M: mem, U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64,
       PERM: mem.perm, LIM: mem.size, RVC: compressedTable(), SF, CSR: csr, trap, GuestTrap, BUDGET_EXIT,
       TRACE: trace,
     };
-    const factory = new Function(...BINDINGS.map((n) => `${n}$`), source(trace !== undefined)) as (...a: unknown[]) => (budget: number) => Exit;
-    this.run = factory(...BINDINGS.map((n) => ctx[n]));
+    const loop = runLoop(trace !== undefined);
+    this.run = (budget) => loop(ctx, budget);
   }
 }
 
