@@ -99,7 +99,7 @@ return function run(C, budget) {
       let i, len;
       if ((raw & 3) !== 3) {
         len = 2; i = RVC[raw];
-        if (i === 0) ${illegal};
+        if (i <= 1 && (i = RVC_SLOW(raw)) === 0) ${illegal};
       } else {
         len = 4;
         if (((pc + 2) & 4095) === 0 && (PERM[(pc + 2) >>> 12] & 4) === 0) M.fetch16(pc + 2);

@@ -1,4 +1,4 @@
-import { compressedTable } from '../../isa/riscv/compressed.js';
+import { compressedSlow, compressedTable } from '../../isa/riscv/compressed.js';
 import * as SF from '../../isa/riscv/fp/softfloat.js';
 import type { HartState } from '../../machine/hart.js';
 import type { FlatMemory } from '../../machine/memory.js';
@@ -11,7 +11,7 @@ import { generateInterpreter } from './generate.js';
 export type TraceHook = (pc: number, raw: number, len: number) => void;
 
 /** What the generated run loop refers to by name (see the vocabulary). */
-const BINDINGS = ['X', 'XW', 'F', 'FW', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'PERM', 'LIM', 'RVC',
+const BINDINGS = ['X', 'XW', 'F', 'FW', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'PERM', 'LIM', 'RVC', 'RVC_SLOW',
   'SF', 'CSR', 'trap', 'GuestTrap', 'BUDGET_EXIT', 'TRACE'] as const;
 
 type RunLoop = (ctx: unknown, budget: number) => Exit;
@@ -42,7 +42,7 @@ export class Interpreter implements Engine {
     const ctx: Record<(typeof BINDINGS)[number], unknown> = {
       X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, NUM: hart.num, FCSR: hart.fcsr,
       M: mem, U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64,
-      PERM: mem.perm, LIM: mem.size, RVC: compressedTable(), SF, CSR: csr, trap, GuestTrap, BUDGET_EXIT,
+      PERM: mem.perm, LIM: mem.size, RVC: compressedTable(), RVC_SLOW: compressedSlow, SF, CSR: csr, trap, GuestTrap, BUDGET_EXIT,
       TRACE: trace,
     };
     const loop = runLoop(trace !== undefined);

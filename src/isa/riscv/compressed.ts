@@ -102,12 +102,23 @@ export function expandCompressed(h: number): number {
   return 0; // op === 3 is a 32-bit instruction, not ours
 }
 
+/** Marks an entry of the expansion table that has not been computed yet (no expansion ends in 01). */
+export const RVC_UNKNOWN = 1;
+
 let table: Int32Array | undefined;
-/** All 65536 expansions, built once: the interpreter's fetch looks compressed parcels up here. */
+/**
+ * The expansions of all 65536 parcels, filled on first use of each: the interpreter's fetch
+ * looks compressed parcels up here and calls `compressedSlow` for entries <= RVC_UNKNOWN
+ * (not yet computed, or illegal), which costs it no extra test.
+ */
 export function compressedTable(): Int32Array {
-  if (!table) {
-    table = new Int32Array(65536);
-    for (let h = 0; h < 65536; h++) table[h] = expandCompressed(h);
-  }
+  if (!table) table = new Int32Array(65536).fill(RVC_UNKNOWN);
   return table;
+}
+
+/** Fills in the table entry for `h` and returns it (0 for an illegal parcel). */
+export function compressedSlow(h: number): number {
+  const t = compressedTable();
+  if (t[h] === RVC_UNKNOWN) t[h] = expandCompressed(h);
+  return t[h];
 }

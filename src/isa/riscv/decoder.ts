@@ -1,4 +1,4 @@
-import { compressedTable } from './compressed.js';
+import { compressedSlow } from './compressed.js';
 import { INSNS, type InsnDef } from './instructions.js';
 
 /** Definitions grouped by major opcode, most specific pattern first: the same order the interpreter tests them in. */
@@ -22,7 +22,7 @@ export function decodeWord(word: number): InsnDef | undefined {
 /** Decodes the instruction whose first parcel is `raw` (the low 16 or all 32 bits). */
 export function decode(raw: number): Decoded | undefined {
   if ((raw & 3) !== 3) {
-    const word = compressedTable()[raw & 0xffff];
+    const word = compressedSlow(raw & 0xffff);
     const def = word === 0 ? undefined : decodeWord(word);
     return def && { def, word, len: 2 };
   }
