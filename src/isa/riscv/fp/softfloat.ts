@@ -166,9 +166,9 @@ export function add32(a: number, b: number, rm: number, st: Int32Array): number 
   return r !== -2 ? r : r32(X.add(F32, u32(a), u32(b), rm, st));
 }
 
+/** a - b is a + (-b) exactly (IEEE 754 defines subtraction so; NaN signs do not matter here). */
 export function sub32(a: number, b: number, rm: number, st: Int32Array): number {
-  const r = addS(toF32(a), -toF32(b), rm, st);
-  return r !== -2 ? r : r32(X.sub(F32, u32(a), u32(b), rm, st));
+  return add32(a, b ^ -0x80000000, rm, st);
 }
 
 export function mul32(a: number, b: number, rm: number, st: Int32Array): number {
@@ -257,15 +257,7 @@ export function add64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint 
 }
 
 export function sub64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  const x = toF64(a), y = -toF64(b);
-  const s = x + y;
-  if (Math.abs(s) <= TWO_1000) {
-    const bv = s - x;
-    const err = (x - (s - bv)) + (y - bv);
-    if (err !== 0) return finish64(s, err > 0, err, rm, st);
-    if (s !== 0 || rm !== 2) return fromF64(s);
-  }
-  return r64(X.sub(F64, u64(a), u64(b), rm, st));
+  return add64(a, b ^ -0x8000000000000000n, rm, st);
 }
 
 export function mul64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
