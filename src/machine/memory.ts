@@ -4,6 +4,12 @@ const utf8 = new TextDecoder();
 
 /** Page permission bits, one byte per 4 KiB page. MAPPED distinguishes PROT_NONE from a hole. */
 export const PROT_R = 1, PROT_W = 2, PROT_X = 4, MAPPED = 8;
+/**
+ * Set by a translator on pages it has translated code from. Generated stores take their fast
+ * path only on pages that are writable and not CODE, so a store into translated code reaches
+ * `store` below, which tells the translator before writing.
+ */
+export const CODE = 16;
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
@@ -29,6 +35,8 @@ export class FlatMemory {
   readonly b64: BigInt64Array;
   readonly dv: DataView;
   readonly perm: Uint8Array;
+  /** Called before guest code or the host changes a CODE page; the listener invalidates translations. */
+  onCodeWrite: ((firstPage: number, lastPage: number) => void) | undefined;
 
   /**
    * `wasm`: back the memory with a WebAssembly.Memory (for engines that emit WebAssembly). Off by
@@ -56,7 +64,21 @@ export class FlatMemory {
   /** Sets the permission byte of every page overlapping [addr, addr+len). */
   protect(addr: number, len: number, prot: number): void {
     if (len <= 0) return;
-    this.perm.fill(prot, Math.floor(addr / PAGE_SIZE), Math.ceil((addr + len) / PAGE_SIZE));
+    const first = Math.floor(addr / PAGE_SIZE), end = Math.ceil((addr + len) / PAGE_SIZE);
+    this.codeChanging(first, end - 1);
+    this.perm.fill(prot, first, end);
+  }
+
+  /** Tells the translator (if any) that pages first..last are about to change, and drops their CODE marks. */
+  codeChanging(first: number, last: number): void {
+    if (!this.onCodeWrite) return;
+    for (let p = first; p <= last; p++) {
+      if (this.perm[p] & CODE) {
+        this.onCodeWrite(first, last);
+        for (let q = first; q <= last; q++) this.perm[q] &= ~CODE;
+        return;
+      }
+    }
   }
 
   /** True when every byte of [addr, addr+len) lies on a page with all bits of `need`. */
@@ -98,6 +120,7 @@ export class FlatMemory {
 
   store(addr: number, size: number, value: number | bigint): void {
     if (!this.accessible(addr, size, PROT_W)) this.fault(addr, true);
+    this.codeChanging(addr >>> PAGE_SHIFT, (addr + size - 1) >>> PAGE_SHIFT);
     switch (size) {
       case 1: this.dv.setUint8(addr, Number(BigInt.asUintN(8, BigInt(value)))); break;
       case 2: this.dv.setUint16(addr, Number(BigInt.asUintN(16, BigInt(value))), true); break;
@@ -126,7 +149,10 @@ export class FlatMemory {
   // ---- host-side helpers for system calls and loaders (no permission checks) ----
 
   readBytes(addr: number, len: number): Uint8Array { return this.u8.slice(addr, addr + len); }
-  writeBytes(addr: number, data: Uint8Array): void { this.u8.set(data, addr); }
+  writeBytes(addr: number, data: Uint8Array): void {
+    if (data.length) this.codeChanging(Math.floor(addr / PAGE_SIZE), Math.floor((addr + data.length - 1) / PAGE_SIZE));
+    this.u8.set(data, addr);
+  }
   readCString(addr: number, max = 1 << 20): string | undefined {
     const end = Math.min(this.size, addr + max);
     for (let p = addr; p < end; p++) {

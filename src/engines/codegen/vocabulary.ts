@@ -7,13 +7,14 @@ import type { Vocabulary } from './macros.js';
 
 /**
  * The fast path needs X[r] + off to be a small non-negative address: the high word zero, the
- * low word non-negative, and the sum (in int32) inside memory. Then every index is an int32,
+ * low word non-negative, and the sum (in int32) inside memory; stores also need a page
+ * without translated code (memory.ts: CODE). Then every index is an int32,
  * which V8 compiles to plain machine loads. Everything else, including misaligned and
  * protected accesses, goes to FlatMemory with the exact 64-bit address.
  */
-const fast = (r: string, off: string, size: number, perm: number) =>
+const fast = (r: string, off: string, size: number, perm: number, mask = perm) =>
   `XW[((${r}) << 1) | 1] === 0 && XW[(${r}) << 1] >= 0 && (ea = (XW[(${r}) << 1] + ${off}) | 0) >= 0 && ea < LIM && ` +
-  `${size > 1 ? `(ea & ${size - 1}) === 0 && ` : ''}(PERM[ea >>> 12] & ${perm}) !== 0`;
+  `${size > 1 ? `(ea & ${size - 1}) === 0 && ` : ''}(PERM[ea >>> 12] & ${mask}) === ${perm}`;
 const exactAddr = (r: string, off: string) => `(XW[((${r}) << 1) | 1] * 4294967296 + (XW[(${r}) << 1] >>> 0) + ${off})`;
 const index = (size: number) => (size > 1 ? `ea >>> ${Math.log2(size)}` : 'ea');
 
@@ -23,7 +24,7 @@ const load = (size: number, view: string, signed: boolean) => (r: string, off: s
 
 const store = (size: number, view: string) => (r: string, off: string, v: string) => {
   const tmp = size === 8 ? 'sb' : 'sv';
-  return `(${tmp} = ${v}, (${fast(r, off, size, 2)}) ? (${view}[${index(size)}] = ${tmp}) : M.store(${exactAddr(r, off)}, ${size}, ${tmp}))`;
+  return `(${tmp} = ${v}, (${fast(r, off, size, 2, 2 | 16)}) ? (${view}[${index(size)}] = ${tmp}) : M.store(${exactAddr(r, off)}, ${size}, ${tmp}))`;
 };
 
 const illegal = 'trap(2, raw >>> 0)';
