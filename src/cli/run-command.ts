@@ -9,6 +9,7 @@ import { disassemble } from '../isa/riscv/disasm.js';
 import { ElfError } from '../vms/elf.js';
 import type { MountSpec } from '../vms/process/kernel.js';
 import { ProcessVM } from '../vms/process/process-vm.js';
+import { Translator } from '../engines/translator/translator.js';
 import { NodeHost } from '../hosts/node/node-host.js';
 import { UsageError } from './errors.js';
 import { parseSize } from './size.js';
@@ -31,7 +32,9 @@ options:
   --trace FILE           write every executed instruction, disassembled, to FILE
   --stats                print instructions retired, wall time and guest MIPS on exit
   --max-insns N          stop the guest after N instructions
-  --engine NAME          execution engine: interp (default)
+  --engine NAME          execution engine: interp (default) or jit (translates hot
+                         code to JavaScript); --trace always uses interp
+  --jit-threshold N      entries of a block before the jit translates it (default 32)
   -h, --help             show this help
 
 The guest sees host files only through mounts; '..', absolute paths and symlinks cannot
@@ -49,6 +52,7 @@ interface RunOptions {
   stats: boolean;
   maxInsns?: number;
   engine: string;
+  jitThreshold?: number;
   program: string;
   args: string[];
 }
@@ -96,13 +100,19 @@ function parseRunArgs(argv: string[]): RunOptions {
         break;
       }
       case '--engine': o.engine = val(name); break;
+      case '--jit-threshold': {
+        const v = val(name);
+        if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`univm: --jit-threshold expects a positive whole number, got '${v}'`);
+        o.jitThreshold = Number(v);
+        break;
+      }
       default: throw new UsageError(`univm: unknown option '${a}' (see univm run --help)`);
     }
   }
   if (k >= argv.length) throw new UsageError('univm: no program given (usage: univm run [options] PROGRAM [ARGS...])');
   o.program = argv[k];
   o.args = argv.slice(k + 1);
-  if (o.engine !== 'interp') throw new UsageError(`univm: unknown engine '${o.engine}' (available: interp)`);
+  if (o.engine !== 'interp' && o.engine !== 'jit') throw new UsageError(`univm: unknown engine '${o.engine}' (available: interp, jit)`);
   if (o.memorySize % 65536 !== 0 || o.memorySize < (16 << 20) || o.memorySize > 2 ** 31) {
     throw new UsageError('univm: -R must be a multiple of 64K between 16M and 2G');
   }
@@ -200,6 +210,8 @@ function runWithMounts(o: RunOptions, exe: Uint8Array, sysroot: string | undefin
       strace: o.strace ? stderrLine : undefined,
       warn: stderrLine,
       maxInsns: o.maxInsns,
+      engine: o.engine as 'interp' | 'jit',
+      jitThreshold: o.jitThreshold,
     });
   } catch (e) {
     if (e instanceof ElfError) throw new UsageError(`univm: ${o.program}: ${e.message}`);
@@ -213,12 +225,19 @@ function runWithMounts(o: RunOptions, exe: Uint8Array, sysroot: string | undefin
   if (result.stoppedAtLimit) stderrLine(`univm: stopped after ${result.instret} instructions (--max-insns) at pc 0x${vm.hart.pc.toString(16)}`);
   if (o.stats) {
     stderrLine(`univm: ${result.instret} instructions retired in ${seconds.toFixed(3)} s (${(result.instret / seconds / 1e6).toFixed(1)} MIPS, engine ${vm.engine.name})`);
+    if (vm.engine instanceof Translator) {
+      const s = vm.engine.stats;
+      const lookups = s.jumpCacheHits + s.jumpCacheMisses;
+      stderrLine(`univm: jit: ${s.blocksTranslated} blocks translated in ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
+        `${s.flushes} flushes, ${s.invalidations} invalidations; jump cache hit rate ${lookups ? ((100 * s.jumpCacheHits) / lookups).toFixed(1) : '0'}%; ` +
+        `${result.instret ? ((100 * s.translatedInsns) / result.instret).toFixed(1) : '0'}% of instructions in translated code`);
+    }
   }
   return result.status;
 }
 
 function firstOperand(argv: string[]): number {
-  const valued = new Set(['-L', '-E', '-U', '-0', '-R', '--mount', '--trace', '--max-insns', '--engine']);
+  const valued = new Set(['-L', '-E', '-U', '-0', '-R', '--mount', '--trace', '--max-insns', '--engine', '--jit-threshold']);
   for (let k = 0; k < argv.length; k++) {
     if (!argv[k].startsWith('-')) return k;
     if (valued.has(argv[k])) k++;

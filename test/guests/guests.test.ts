@@ -29,13 +29,17 @@ async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   try { return await fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
-function runUnder(emulator: 'univm' | 'qemu', g: GuestEntry): Promise<RunResult> {
+type Emulator = 'univm' | 'univm-jit' | 'qemu';
+
+function runUnder(emulator: Emulator, g: GuestEntry): Promise<RunResult> {
   const bin = path.join(GUESTS, 'bin', g.name);
   return inTempDir((cwd) => {
     const opts = { cwd, env: g.env ?? {}, stdin: g.stdin ?? '' };
-    return emulator === 'univm'
-      ? univm(['run', '-L', SYSROOT, bin, ...(g.args ?? [])], opts)
-      : runProcess('qemu-riscv64', ['-L', SYSROOT, bin, ...(g.args ?? [])], opts);
+    // The jit translates every block on first entry, so all of the program runs translated.
+    const engine = emulator === 'univm-jit' ? ['--engine', 'jit', '--jit-threshold', '1'] : [];
+    return emulator === 'qemu'
+      ? runProcess('qemu-riscv64', ['-L', SYSROOT, bin, ...(g.args ?? [])], opts)
+      : univm(['run', ...engine, '-L', SYSROOT, bin, ...(g.args ?? [])], opts);
   });
 }
 
@@ -45,17 +49,18 @@ function assertSame(got: RunResult, want: { stdout: Buffer; stderr: string; stat
   assert.equal(got.status, want.status, `${what}: exit status differs (stderr: ${got.stderr.toString().slice(0, 500)})`);
 }
 
-describe('guest programs match QEMU', { concurrency: 2 }, () => {
+for (const engine of ['univm', 'univm-jit'] as const)
+describe(`guest programs match QEMU (${engine === 'univm' ? 'interpreter' : 'translator'})`, { concurrency: 2 }, () => {
   for (const g of manifest) {
     const skip = g.dynamic && !HAVE_SYSROOT ? `dynamically linked; needs ${SYSROOT} (Debian libc6-riscv64-cross)` : false;
     it(g.name, { skip }, async () => {
       const golden = (ext: string) => readFileSync(path.join(GUESTS, 'golden', `${g.name}.${ext}`));
       const want = { stdout: golden('stdout'), stderr: golden('stderr').toString(), status: Number(golden('status').toString().trim()) };
-      const got = await runUnder('univm', g);
+      const got = await runUnder(engine, g);
       assertSame(got, want, `${g.name} vs recorded QEMU`);
       const native = path.join(GUESTS, 'golden', `${g.name}.native.stdout`);
       if (g.portable && existsSync(native)) assert.equal(got.stdout.toString('latin1'), readFileSync(native).toString('latin1'), `${g.name}: differs from the native x86-64 build`);
-      if (LIVE && which('qemu-riscv64')) {
+      if (LIVE && engine === 'univm' && which('qemu-riscv64')) {
         const q = await runUnder('qemu', g);
         assertSame(got, { stdout: q.stdout, stderr: q.stderr.toString(), status: q.status }, `${g.name} vs live QEMU`);
       }

@@ -73,11 +73,11 @@ test('random: golden data is present', () => {
   }
 });
 
-for (const sd of seedDirs()) {
-  test(`random: univm matches golden ${sd}`, async (t) => {
+for (const sd of seedDirs()) for (const engine of ['interp', 'jit'] as const) {
+  test(`random: univm (${engine}) matches golden ${sd}`, async (t) => {
     const dir = join(GOLDEN_ROOT, sd);
     const progs = programsIn(dir);
-    const runs = await pool(progs, CONCURRENCY, (k) => runUnivm(join(dir, `prog-${k}.elf`), UNIVM_TIMEOUT_MS));
+    const runs = await pool(progs, CONCURRENCY, (k) => runUnivm(join(dir, `prog-${k}.elf`), UNIVM_TIMEOUT_MS, engine));
     const failures: string[] = [];
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
     let minimized = 0;

@@ -123,8 +123,10 @@ export function univmBin(): string {
   return process.env.UNIVM_BIN ?? join(repoRoot(), 'bin', 'univm.js');
 }
 
-export function runUnivm(elf: string, timeoutMs = 120_000): Promise<RunResult> {
-  return run(process.execPath, [univmBin(), 'run', elf], { timeoutMs });
+/** `engine` 'jit' translates every block on first entry (--jit-threshold 1), so straight-line code is translated too. */
+export function runUnivm(elf: string, timeoutMs = 120_000, engine: 'interp' | 'jit' = 'interp'): Promise<RunResult> {
+  const opts = engine === 'jit' ? ['--engine', 'jit', '--jit-threshold', '1'] : [];
+  return run(process.execPath, [univmBin(), 'run', ...opts, elf], { timeoutMs });
 }
 
 export function readText(path: string): string {

@@ -32,24 +32,26 @@ export function instructionBody(d: InsnDef, vocabulary: Vocabulary): string {
 }
 
 /** mask/match tests in order; what none of them matches is handed to `otherwise`. */
-function chain(defs: InsnDef[], v: Vocabulary, otherwise: string): string {
+function chain(defs: InsnDef[], v: Vocabulary, otherwise: string, inLoop: boolean): string {
   let s = '';
-  for (const d of defs) s += `if ((i & ${d.mask}) === ${d.match}) { ${instructionBody(d, v)} } else `;
+  // In blockwise mode (a translator's cold path) the run loop ends after a control transfer.
+  const endsBlock = (d: InsnDef) => (inLoop && d.flags.branch ? ' if (BLOCKWISE) budget = 0;' : '');
+  for (const d of defs) s += `if ((i & ${d.mask}) === ${d.match}) { ${instructionBody(d, v)};${endsBlock(d)} } else `;
   return `${s}${otherwise};`;
 }
 
 /** The decision tree over `defs` as a switch; unmatched encodings go to `otherwise`. */
-function dispatch(defs: readonly InsnDef[], v: Vocabulary, otherwise: string): string {
+function dispatch(defs: readonly InsnDef[], v: Vocabulary, otherwise: string, inLoop: boolean): string {
   // Major opcode bits [6:2] are dense (0..31), so V8 compiles this switch to a jump table.
   let s = 'switch ((i >>> 2) & 31) {\n';
   for (const g of decodeTree(defs)) {
     s += `case ${(g.opcode >>> 2) & 31}: `;
     if (g.byFunct3) {
       s += 'switch ((i >>> 12) & 7) {\n';
-      for (const [f3, list] of [...g.byFunct3].sort((a, b) => a[0] - b[0])) s += `case ${f3}: ${chain(list, v, otherwise)} break;\n`;
+      for (const [f3, list] of [...g.byFunct3].sort((a, b) => a[0] - b[0])) s += `case ${f3}: ${chain(list, v, otherwise, inLoop)} break;\n`;
       s += `default: ${otherwise};\n}\n`;
     } else {
-      s += chain(g.insns, v, otherwise);
+      s += chain(g.insns, v, otherwise, inLoop);
     }
     s += ' break;\n';
   }
@@ -71,13 +73,13 @@ export function generateInterpreter(opts: GenerateOptions): string {
   const v = opts.vocabulary;
   const illegal = expand('ILLEGAL()', v);
   const locals = `const ${opts.bindings.map((n) => `${n} = C.${n}`).join(', ')};`;
-  const coldCall = 'npc = cold(C, i, raw, pc, len, icount)';
+  const coldCall = 'npc = cold(C, i, raw, pc, len, icount); if (BLOCKWISE && npc !== ((pc + len) | 0)) budget = 0';
   return `
 const cold = function (C, i, raw, pc, len, icount) {
   ${locals}
   ${TEMPS}
   let npc = (pc + len) | 0;
-  ${dispatch(INSNS.filter((d) => !isHot(d)), v, illegal)}
+  ${dispatch(INSNS.filter((d) => !isHot(d)), v, illegal, false)}
   return npc;
 };
 return function run(C, budget) {
@@ -107,7 +109,7 @@ return function run(C, budget) {
       }
       ${opts.trace ? 'TRACE(pc, raw, len);' : ''}
       let npc = (pc + len) | 0;
-      ${dispatch(INSNS.filter(isHot), v, coldCall)}
+      ${dispatch(INSNS.filter(isHot), v, coldCall, true)}
       pc = npc;
       icount++;
     }

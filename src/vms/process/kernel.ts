@@ -241,6 +241,8 @@ export class LinuxKernel {
   /** A view of guest memory to write into (EFAULT unless all writable). */
   bytesOut(addr: bigint | number, len: number): Uint8Array {
     const a = this.check(addr, len, PROT_W);
+    // The kernel writes guest memory through this view: translated code on those pages is stale.
+    if (len > 0) this.mem.codeChanging(Math.floor(a / PAGE_SIZE), Math.floor((a + len - 1) / PAGE_SIZE));
     return this.mem.u8.subarray(a, a + len);
   }
 

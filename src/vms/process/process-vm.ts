@@ -9,6 +9,7 @@ import { FlatMemory } from '../../machine/memory.js';
 import { Cause, CAUSE_NAMES } from '../../machine/trap.js';
 import type { Engine } from '../../engines/engine.js';
 import { Interpreter, type TraceHook } from '../../engines/interpreter/interpreter.js';
+import { Translator } from '../../engines/translator/translator.js';
 import { AddressSpace } from './address-space.js';
 import type { HostSystem } from './host.js';
 import { LinuxKernel, type MountSpec } from './kernel.js';
@@ -41,6 +42,10 @@ export interface ProcessVmOptions {
   warn: (line: string) => void;
   /** Stop after this many instructions (a runaway guest). */
   maxInsns?: number;
+  /** 'interp' (default) or 'jit' (staged: interpreter for cold code, translated blocks for hot code). A trace needs 'interp'. */
+  engine?: 'interp' | 'jit';
+  /** Block entries before the jit translates a block. */
+  jitThreshold?: number;
 }
 
 export interface ProcessResult {
@@ -78,7 +83,8 @@ export class ProcessVM {
       mem: this.mem, hart: this.hart, space: this.space, host: opts.host, mounts: opts.mounts, sysroot: opts.sysroot,
       cwd: opts.cwd, exePath: opts.exePath, strace: opts.strace, warn: opts.warn,
     });
-    this.engine = new Interpreter(this.hart, this.mem, new UserCsrs(this.hart), opts.trace);
+    const csrs = new UserCsrs(this.hart);
+    this.engine = opts.engine === 'jit' && !opts.trace ? new Translator(this.hart, this.mem, csrs, { hotThreshold: opts.jitThreshold }) : new Interpreter(this.hart, this.mem, csrs, opts.trace);
   }
 
   run(): ProcessResult {

@@ -1,0 +1,62 @@
+/**
+ * Translates a guest basic block into the source of one JavaScript function. Each
+ * instruction's meaning comes from the same table and the same vocabulary as the interpreter;
+ * only the fields differ: here they are constants of this one instruction, which V8 folds.
+ */
+import { field, FIELD_SRC } from '../../isa/riscv/encoding.js';
+import type { InsnDef } from '../../isa/riscv/instructions.js';
+import { expand, usedFields, type Vocabulary } from '../codegen/macros.js';
+
+export interface BlockInsn {
+  def: InsnDef;
+  /** Base instruction word (compressed parcels expanded). */
+  word: number;
+  /** The parcel(s) as fetched: the tval of an illegal-instruction trap. */
+  raw: number;
+  pc: number;
+  len: number;
+}
+
+const FIELDS = ['rd', 'rs1', 'rs2', 'rs3', 'rm', 'csr', 'shamt', 'imm'] as const;
+const IMM = { I: field.immI, S: field.immS, B: field.immB, U: field.immU, J: field.immJ, none: () => 0 };
+
+function fieldValue(d: InsnDef, f: (typeof FIELDS)[number], word: number): number {
+  return f === 'imm' ? IMM[d.imm](word) : field[f as keyof typeof FIELD_SRC](word);
+}
+
+/** Names of context fields a block may use; the prologue loads only those it mentions. */
+export const BLOCK_BINDINGS = ['X', 'XW', 'F', 'FW', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'PERM', 'LIM',
+  'SF', 'CSR', 'trap'] as const;
+
+/**
+ * The function body for a block. Contract with the dispatcher (translator.ts):
+ * - returns the next pc;
+ * - before each instruction that can trap it stores the instruction's index in P[0], so a
+ *   trap is precise: the dispatcher retires exactly the instructions before it;
+ * - a block whose last instruction branches back to its own start runs as a loop of at most
+ *   P[2] iterations and reports the completed iterations in P[1].
+ */
+export function blockSource(insns: BlockInsn[], v: Vocabulary): string {
+  const start = insns[0].pc;
+  const last = insns[insns.length - 1];
+  const selfLoop = last.def.flags.branch && !last.def.flags.indirect && last.def.imm !== 'none' &&
+    last.pc + IMM[last.def.imm](last.word) === start && last.def.name !== 'jal';
+  let body = '';
+  insns.forEach((ins, k) => {
+    const exec = expand(ins.def.exec, v);
+    const mayTrap = ins.def.flags.load || ins.def.flags.store || ins.def.flags.system || ins.def.flags.fp ||
+      /trap\(|M\.|CSR\./.test(exec);
+    const decls = usedFields(exec, FIELDS).map((f) => `${f} = ${fieldValue(ins.def, f as (typeof FIELDS)[number], ins.word)}`);
+    decls.push(`pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`, `icount = ${k}`);
+    body += `  { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` P[0] = ${k};` : ''}\n    ${exec}; }\n`;
+  });
+  const fallthrough = (last.pc + last.len) | 0;
+  const core = `let npc = ${fallthrough};\n${body}`;
+  const text = selfLoop
+    ? `let n = 0;\n  for (;;) {\n  ${core}  n++;\n    if (npc !== ${start} || n >= P[2]) { P[1] = n; return npc; }\n  }`
+    : `${core}  return npc;`;
+  const used = BLOCK_BINDINGS.filter((b) => new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(text));
+  return `const P = C.P${used.map((b) => `, ${b} = C.${b}`).join('')};
+  let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0;
+  ${text}`;
+}
