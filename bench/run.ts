@@ -11,7 +11,7 @@ import { REPO, runProcess, univm, which } from '../test/support/repo.js';
 
 interface BenchEntry { name: string; args?: string[]; description?: string }
 
-const ENGINES = ['interp'];
+const ENGINES = ['interp', 'jit'];
 const BENCH = path.join(REPO, 'guests', 'bench');
 
 function arg(name: string): string | undefined {

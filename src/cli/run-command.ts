@@ -227,9 +227,9 @@ function runWithMounts(o: RunOptions, exe: Uint8Array, sysroot: string | undefin
     stderrLine(`univm: ${result.instret} instructions retired in ${seconds.toFixed(3)} s (${(result.instret / seconds / 1e6).toFixed(1)} MIPS, engine ${vm.engine.name})`);
     if (vm.engine instanceof Translator) {
       const s = vm.engine.stats;
-      const lookups = s.jumpCacheHits + s.jumpCacheMisses;
+      const lookups = s.jumpCacheLookups, hits = lookups - s.jumpCacheMisses;
       stderrLine(`univm: jit: ${s.blocksTranslated} blocks translated in ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
-        `${s.flushes} flushes, ${s.invalidations} invalidations; jump cache hit rate ${lookups ? ((100 * s.jumpCacheHits) / lookups).toFixed(1) : '0'}%; ` +
+        `${s.flushes} flushes, ${s.invalidations} invalidations; jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
         `${result.instret ? ((100 * s.translatedInsns) / result.instret).toFixed(1) : '0'}% of instructions in translated code`);
     }
   }

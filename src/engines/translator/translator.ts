@@ -47,7 +47,8 @@ export interface TranslatorStats {
   blocksCached: number;
   flushes: number;
   invalidations: number;
-  jumpCacheHits: number;
+  /** Block dispatches; those the jump cache did not answer are misses. */
+  jumpCacheLookups: number;
   jumpCacheMisses: number;
   translatedInsns: number;
   interpretedInsns: number;
@@ -60,7 +61,7 @@ export class Translator implements Engine {
   readonly name = 'jit';
   readonly stats: TranslatorStats = {
     blocksTranslated: 0, translationMs: 0, blocksCached: 0, flushes: 0, invalidations: 0,
-    jumpCacheHits: 0, jumpCacheMisses: 0, translatedInsns: 0, interpretedInsns: 0,
+    jumpCacheLookups: 0, jumpCacheMisses: 0, translatedInsns: 0, interpretedInsns: 0,
   };
   private readonly cold: Interpreter;
   private readonly ctx: Record<string, unknown>;
@@ -107,29 +108,18 @@ export class Translator implements Engine {
           continue;
         }
         const h = (pc >>> 1) & JC_MASK;
-        let b = jcTag[h] === pc ? jcBlock[h] : undefined;
-        if (b === undefined) {
-          this.stats.jumpCacheMisses++;
-          b = this.blocks.get(pc);
-          if (b === undefined) {
-            const heat = (this.heat.get(pc) ?? 0) + 1;
-            this.heat.set(pc, heat);
-            if (heat >= this.hotThreshold) b = this.translate(pc);
-            if (b === undefined) {
-              NUM[0] = pc; NUM[1] = base + count;
-              const exit = this.cold.run(budget - count);
-              const done = NUM[1] - base - count;
-              this.stats.interpretedInsns += done;
-              count += done;
-              if (exit.kind === 'trap') return exit;
-              pc = NUM[0];
-              continue;
-            }
-          }
-          jcTag[h] = pc;
-          jcBlock[h] = b;
-        } else {
-          this.stats.jumpCacheHits++;
+        this.stats.jumpCacheLookups++;
+        const b = jcTag[h] === pc ? jcBlock[h]! : this.findBlock(pc, h);
+        if (b === undefined || b.n > budget - count) {
+          // Cold code, or a budget that ends inside the block: the interpreter runs it exactly.
+          NUM[0] = pc; NUM[1] = base + count;
+          const exit = this.cold.run(budget - count);
+          const done = NUM[1] - base - count;
+          this.stats.interpretedInsns += done;
+          count += done;
+          if (exit.kind === 'trap') return exit;
+          pc = NUM[0];
+          continue;
         }
         cur = b;
         P[1] = 0;
@@ -155,6 +145,20 @@ export class Translator implements Engine {
     NUM[0] = pc === -1 ? NUM[3] : pc;
     NUM[1] = base + count;
     return BUDGET_EXIT;
+  }
+
+  /** A jump-cache miss: the code cache, else count an entry and translate once hot; fills the jump cache. */
+  private findBlock(pc: number, h: number): Block | undefined {
+    this.stats.jumpCacheMisses++;
+    let b = this.blocks.get(pc);
+    if (b === undefined) {
+      const heat = (this.heat.get(pc) ?? 0) + 1;
+      this.heat.set(pc, heat);
+      if (heat < this.hotThreshold || (b = this.translate(pc)) === undefined) return undefined;
+    }
+    this.jcTag[h] = pc;
+    this.jcBlock[h] = b;
+    return b;
   }
 
   /** Decodes and compiles the block at `pc` (which is executable: the dispatcher checked). */

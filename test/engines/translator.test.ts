@@ -1,0 +1,111 @@
+/**
+ * The translator: precise traps inside translated blocks, self-modifying code, code-cache
+ * eviction, agreement with the interpreter, and golden generated code for a few blocks (so a
+ * change in code generation shows up in review).
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { encB, encI, encR, encS } from '../../src/isa/riscv/encoding.js';
+import { UserCsrs } from '../../src/machine/csr.js';
+import { HartState } from '../../src/machine/hart.js';
+import { FlatMemory, MAPPED, PROT_R, PROT_W, PROT_X } from '../../src/machine/memory.js';
+import { Cause } from '../../src/machine/trap.js';
+import { Interpreter } from '../../src/engines/interpreter/interpreter.js';
+import { Translator } from '../../src/engines/translator/translator.js';
+import { REPO } from '../support/repo.js';
+
+const CODE_AT = 0x10000, DATA_AT = 0x20000;
+const addi = (rd: number, rs1: number, imm: number) => encI(0x13, 0, rd, rs1, imm);
+const add = (rd: number, rs1: number, rs2: number) => encR(0x33, 0, 0, rd, rs1, rs2);
+const lw = (rd: number, rs1: number, imm: number) => encI(0x03, 2, rd, rs1, imm);
+const sw = (rs1: number, rs2: number, imm: number) => encS(0x23, 2, rs1, rs2, imm);
+const bne = (rs1: number, rs2: number, imm: number) => encB(0x63, 1, rs1, rs2, imm);
+const ECALL = 0x73;
+
+function machine(code: number[], opts: { maxBlocks?: number } = {}) {
+  const hart = new HartState();
+  const mem = new FlatMemory(1 << 20);
+  mem.protect(CODE_AT, 0x1000, PROT_R | PROT_W | PROT_X | MAPPED);
+  mem.protect(DATA_AT, 0x1000, PROT_R | PROT_W | MAPPED);
+  code.forEach((w, k) => mem.dv.setInt32(CODE_AT + 4 * k, w, true));
+  hart.pc = CODE_AT;
+  const jit = new Translator(hart, mem, new UserCsrs(hart), { hotThreshold: 1, maxBlocks: opts.maxBlocks });
+  return { hart, mem, jit };
+}
+
+describe('translator', () => {
+  it('a fault in the middle of a translated block is precise', () => {
+    const { hart, jit } = machine([addi(10, 10, 1), lw(11, 0, 0), addi(10, 10, 1), ECALL]);
+    const exit = jit.run(100);
+    assert.deepEqual(exit, { kind: 'trap', cause: Cause.LoadPageFault, tval: 0n });
+    assert.equal(hart.pc, CODE_AT + 4);
+    assert.equal(hart.x[10], 1n);
+    assert.equal(hart.instret, 1);
+  });
+
+  it('a loop inside one block counts every iteration and stops at the budget', () => {
+    // a0 += 1; a1 -= 1; bnez a1, loop; ecall
+    const { hart, jit } = machine([addi(10, 10, 1), addi(11, 11, -1), bne(11, 0, -8), ECALL]);
+    hart.x[11] = 1000n;
+    assert.equal(jit.run(301).kind, 'budget');
+    assert.equal(hart.instret, 301, "the budget is exact, even inside a translated loop");
+    const exit = jit.run(1e6);
+    assert.equal(exit.kind === 'trap' && exit.cause, Cause.EcallU);
+    assert.equal(hart.x[10], 1000n);
+    assert.equal(hart.instret, 3000);
+    assert.equal(hart.pc, CODE_AT + 12);
+  });
+
+  it('code that rewrites itself runs the new code (guest stores invalidate translations)', () => {
+    // 0: addi a0,a0,1   4: sw t1,0(t0)   8: ecall   -- t0 = CODE_AT, t1 = the word "addi a0,a0,5"
+    const { hart, mem, jit } = machine([addi(10, 10, 1), sw(5, 6, 0), ECALL]);
+    hart.x[5] = BigInt(CODE_AT);
+    hart.x[6] = BigInt(addi(10, 10, 5));
+    assert.equal(jit.run(100).kind, 'trap');
+    assert.equal(hart.x[10], 1n);
+    assert.equal(mem.dv.getInt32(CODE_AT, true), addi(10, 10, 5));
+    hart.pc = CODE_AT;
+    hart.x[6] = BigInt(addi(10, 10, 5));
+    jit.run(100);
+    assert.equal(hart.x[10], 6n, 'the rewritten instruction ran');
+    assert.ok(jit.stats.invalidations >= 1);
+  });
+
+  it('evicts by flushing when the code cache is full, and stays correct', () => {
+    const code: number[] = [];
+    // 64 tiny blocks: addi a0,a0,1; bne zero,a1,+4 (never taken, ends the block)
+    for (let k = 0; k < 64; k++) code.push(addi(10, 10, 1), bne(0, 11, 4));
+    code.push(ECALL);
+    const { hart, jit } = machine(code, { maxBlocks: 8 });
+    hart.x[11] = 0n;
+    jit.run(1e6);
+    assert.equal(hart.x[10], 64n);
+    assert.ok(jit.stats.flushes >= 7, `flushes: ${jit.stats.flushes}`);
+  });
+
+  it('agrees with the interpreter instruction for instruction', () => {
+    const prog = [addi(10, 0, 7), add(11, 10, 10), sw(12, 11, 0), lw(13, 12, 0), addi(14, 14, -1), bne(14, 0, -20), ECALL];
+    const a = machine(prog), b = machine(prog);
+    for (const m of [a, b]) { m.hart.x[12] = BigInt(DATA_AT); m.hart.x[14] = 50n; }
+    const interp = new Interpreter(b.hart, b.mem, new UserCsrs(b.hart));
+    for (let step = 0; step < 400; step++) {
+      const ea = a.jit.run(1), eb = interp.run(1);
+      assert.deepEqual(ea, eb);
+      assert.equal(a.hart.pc, b.hart.pc);
+      assert.deepEqual(a.hart.x, b.hart.x);
+      if (ea.kind === 'trap') break;
+    }
+  });
+
+  it('generated code for small blocks matches the golden file', () => {
+    const { hart, jit } = machine([addi(10, 10, 1), addi(11, 11, -1), bne(11, 0, -8), lw(13, 12, 8), sw(12, 13, 4), ECALL]);
+    hart.x[11] = 2n; hart.x[12] = BigInt(DATA_AT);
+    jit.run(1000);
+    const text = [CODE_AT, CODE_AT + 12].map((pc) => `// block at 0x${pc.toString(16)}\n${jit.blockSourceAt(pc)}\n`).join('\n');
+    const golden = path.join(REPO, 'test', 'engines', 'golden', 'blocks.js.txt');
+    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(golden)) writeFileSync(golden, text);
+    assert.equal(text, readFileSync(golden, 'utf8'), 'generated code changed: review it, then UPDATE_GOLDEN=1 npm test');
+  });
+});
