@@ -1,0 +1,96 @@
+/**
+ * Every 16-bit parcel (low bits != 11) against GNU objdump (golden/rvc.objdump.gz, see
+ * golden/regenerate.sh) and the spec's list of reserved RVC encodings:
+ *  (a) expandCompressed calls illegal exactly what the reference calls illegal, where the
+ *      reference is objdump's .2byte/c.unimp plus the reserved encodings objdump 2.40 still
+ *      prints (objdumpAcceptsReserved); that reference must equal our reading of the spec;
+ *  (b) every other parcel expands to the base instruction objdump's compressed mnemonic maps to
+ *      (RVC_MAP), with the same registers and immediate values, and decode() agrees.
+ * With UNIVM_LIVE=1 and binutils installed, objdump is run again and must give the golden file.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { expandCompressed } from '../../src/isa/riscv/compressed.js';
+import { decode } from '../../src/isa/riscv/decoder.js';
+import {
+  canonObjdumpRvc, canonOurs, canonText, firstDiff, isObjdumpIllegal, liveSkip, objdumpAcceptsReserved, readGolden,
+  readGoldenText, regenerateInto, rvcParcels, rvcReserved, RVC_MAP,
+} from './reference.js';
+
+const FILE = 'rvc.objdump.gz';
+const golden = readGolden(FILE);
+const parcels = rvcParcels();
+const hex4 = (h: number) => h.toString(16).padStart(4, '0');
+
+/** Lists at most `n` failures and how many there were. */
+function report(title: string, bad: string[], n = 40): string {
+  return `${bad.length} ${title}:\n  ${bad.slice(0, n).join('\n  ')}${bad.length > n ? `\n  ... ${bad.length - n} more` : ''}`;
+}
+
+test('rvc golden: one line per parcel, in order, every mnemonic known', () => {
+  assert.equal(golden.length, parcels.length);
+  const unknown = new Set<string>();
+  golden.forEach((l, k) => {
+    assert.equal(l.key, hex4(parcels[k]), `line ${k + 1}`);
+    if (!isObjdumpIllegal(l.mnem) && !RVC_MAP[l.mnem]) unknown.add(l.mnem);
+  });
+  assert.deepEqual([...unknown], [], 'objdump mnemonics missing from RVC_MAP');
+});
+
+test('rvc: the reference (objdump + spec) and our reading of the spec agree on what is reserved', () => {
+  const bad: string[] = [];
+  golden.forEach((l, k) => {
+    const h = parcels[k];
+    const ref = isObjdumpIllegal(l.mnem) || objdumpAcceptsReserved(h) !== undefined;
+    const spec = rvcReserved(h);
+    if (ref !== (spec !== undefined)) bad.push(`${hex4(h)}: objdump "${l.mnem} ${l.ops}", spec: ${spec ?? 'legal'}`);
+  });
+  assert.equal(bad.length, 0, report('parcels where objdump and the spec disagree beyond objdumpAcceptsReserved', bad));
+});
+
+test('rvc: illegal exactly where the reference says so', () => {
+  const weDecode: string[] = [], weReject: string[] = [];
+  golden.forEach((l, k) => {
+    const h = parcels[k];
+    const refIllegal = isObjdumpIllegal(l.mnem) || objdumpAcceptsReserved(h) !== undefined;
+    const ours = expandCompressed(h);
+    const dec = decode(h);
+    if (refIllegal && (ours !== 0 || dec)) {
+      weDecode.push(`${hex4(h)}: reference illegal (${objdumpAcceptsReserved(h) ?? `objdump ${l.mnem}`}, spec: ${rvcReserved(h)}), we expand to ${canonText(canonOurs(ours, 2 * k))}`);
+    }
+    if (!refIllegal && (ours === 0 || !dec)) weReject.push(`${hex4(h)}: objdump "${l.mnem} ${l.ops}", we call it illegal`);
+  });
+  assert.equal(weDecode.length + weReject.length, 0,
+    [report('reserved parcels we decode', weDecode), report('legal parcels we reject', weReject)].join('\n'));
+});
+
+test('rvc: each legal parcel expands to the base instruction of objdump\'s compressed mnemonic', () => {
+  const bad: string[] = [];
+  let compared = 0;
+  golden.forEach((l, k) => {
+    const h = parcels[k];
+    if (isObjdumpIllegal(l.mnem) || objdumpAcceptsReserved(h)) return;
+    const pc = 2 * k;
+    const want = canonText(canonObjdumpRvc(l.mnem, l.ops));
+    const word = expandCompressed(h);
+    const got = canonText(word === 0 ? undefined : canonOurs(word, pc));
+    const dec = decode(h);
+    compared++;
+    if (got !== want) bad.push(`${hex4(h)} (${l.mnem} ${l.ops}): expected ${want}, we expand to ${got}`);
+    else if (!dec || dec.len !== 2 || dec.word !== word) bad.push(`${hex4(h)}: decode() gives ${dec ? `${dec.def.name}/${dec.len}` : 'nothing'}`);
+  });
+  assert.ok(compared > 45000, `compared only ${compared}`);
+  assert.equal(bad.length, 0, report('parcels expanded differently from objdump', bad));
+});
+
+test('rvc: golden is what objdump gives now', { skip: liveSkip }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'univm-isa-rvc-'));
+  try {
+    regenerateInto(dir, 'rvc');
+    const diff = firstDiff(readGoldenText(FILE), readGoldenText(FILE, dir));
+    assert.equal(diff, undefined, `objdump output differs from ${FILE}; rerun test/isa/golden/regenerate.sh: ${diff}`);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
