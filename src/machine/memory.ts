@@ -35,8 +35,8 @@ export class FlatMemory {
   readonly b64: BigInt64Array;
   readonly dv: DataView;
   readonly perm: Uint8Array;
-  /** Called before guest code or the host changes a CODE page; the listener invalidates translations. */
-  onCodeWrite: ((firstPage: number, lastPage: number) => void) | undefined;
+  /** Called before guest code or the host changes a CODE page: translators (one per hart) invalidate. */
+  readonly codeWriteListeners = new Set<(firstPage: number, lastPage: number) => void>();
 
   /**
    * `wasm`: back the memory with a WebAssembly.Memory (for engines that emit WebAssembly). Off by
@@ -71,10 +71,10 @@ export class FlatMemory {
 
   /** Tells the translator (if any) that pages first..last are about to change, and drops their CODE marks. */
   codeChanging(first: number, last: number): void {
-    if (!this.onCodeWrite) return;
+    if (this.codeWriteListeners.size === 0) return;
     for (let p = first; p <= last; p++) {
       if (this.perm[p] & CODE) {
-        this.onCodeWrite(first, last);
+        for (const listener of this.codeWriteListeners) listener(first, last);
         for (let q = first; q <= last; q++) this.perm[q] &= ~CODE;
         return;
       }

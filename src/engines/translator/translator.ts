@@ -86,7 +86,7 @@ export class Translator implements Engine {
       U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64, PERM: mem.perm, LIM: mem.size,
       SF, CSR: csr, trap,
     };
-    mem.onCodeWrite = (first, last) => this.invalidatePages(first, last);
+    mem.codeWriteListeners.add((first, last) => this.invalidatePages(first, last));
   }
 
   run(budget: number): Exit {
@@ -223,7 +223,8 @@ export class Translator implements Engine {
 
   /** Drops every translation (the code cache is full, or a user asked). */
   flush(): void {
-    for (const p of this.byPage.keys()) this.mem.perm[p] &= ~CODE;
+    // CODE marks stay: other harts' translators may hold code from these pages. A later store
+    // there takes the slow path once, notifies everyone, and clears the mark.
     this.blocks.clear();
     this.byPage.clear();
     this.jcTag.fill(-1);
