@@ -103,9 +103,7 @@ test('disasm golden: objdump\'s instruction boundaries are ours over all of .tex
 test('disasm: our text is objdump\'s -M no-aliases text up to formatting conventions', () => {
   const bad: string[] = [];
   for (const it of items) {
-    const ours = canonOurText(it.ours, csrs), theirs = canonTheirs(it.mnem, it.ops, false);
-    // ordering suffixes are compared by the next test; fence's operands likewise
-    if (ours.canon?.name === 'fence' && theirs.canon?.name === 'fence') continue;
+    const ours = canonOurText(it.ours, csrs), theirs = canonTheirs(it.mnem, it.ops, true);
     if (ours.compressed !== theirs.compressed || canonText(ours.canon) !== canonText(theirs.canon)) {
       bad.push(`0x${it.pc.toString(16)} ${it.raw.toString(16).padStart(it.len * 2, '0')}: objdump "${it.mnem} ${it.ops}" -> ${canonText(theirs.canon)}, ours "${it.ours}" -> ${canonText(ours.canon)}`);
     }
@@ -113,7 +111,7 @@ test('disasm: our text is objdump\'s -M no-aliases text up to formatting convent
   assert.equal(bad.length, 0, report('instructions disassembled differently', bad));
 });
 
-test('disasm: LR/SC/AMO ordering suffixes and fence pred/succ are printed like objdump (KNOWN DISCREPANCY, see message)', () => {
+test('disasm: LR/SC/AMO ordering suffixes and fence pred/succ are printed like objdump', () => {
   const bad = new Map<string, { n: number; example: string }>();
   for (const it of items) {
     if (!/^(lr|sc|amo)|^fence/.test(it.mnem)) continue;
@@ -143,7 +141,7 @@ function goldenPairs(file: string, step: 2 | 4): Pair[] {
   readGolden(file).forEach((l, i) => {
     const raw = parseInt(l.key, 16), pc = step * i;
     const text = disassemble(raw, pc);
-    const ours = canonOurText(text, csrs), theirs = canonTheirs(l.mnem, l.ops, false);
+    const ours = canonOurText(text, csrs), theirs = canonTheirs(l.mnem, l.ops, true);
     if (!ours.canon || !theirs.canon || ours.compressed !== (step === 2) || theirs.compressed !== (step === 2)) {
       if (!ours.canon || !theirs.canon) return;
       throw new Error(`${l.key}: "${text}" vs objdump "${l.mnem}": compressed or not?`);

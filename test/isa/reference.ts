@@ -197,6 +197,7 @@ export function canonOperand(tok: string, csrs: CsrNames, target = false): strin
   if (rm) return rm;
   const csr = csrs.get(t);
   if (csr !== undefined) return String(csr);
+  if (/^[iorw]+$/.test(t)) return t; // a fence's predecessor/successor set
   return `?${t}`;
 }
 

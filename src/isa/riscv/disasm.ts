@@ -3,7 +3,9 @@ import { decode } from './decoder.js';
 import { field } from './encoding.js';
 import { F_NAMES, RM_NAMES, X_NAMES } from './registers.js';
 
-const hex = (n: number | bigint) => (typeof n === 'bigint' ? n : BigInt(n)).toString(16);
+const hex = (n: number | bigint) => BigInt.asUintN(64, typeof n === 'bigint' ? n : BigInt(n)).toString(16);
+/** A fence's predecessor or successor set, in objdump's letters. */
+const ioSet = (bits: number) => ['i', 'o', 'r', 'w'].filter((_, k) => bits & (8 >> k)).join('');
 const IMM = { I: field.immI, S: field.immS, B: field.immB, U: field.immU, J: field.immJ, none: () => 0 };
 
 /**
@@ -15,6 +17,13 @@ export function disassemble(raw: number, pc: number): string {
   if (!dec) return `.insn 0x${hex((raw & 3) === 3 ? raw >>> 0 : raw & 0xffff)}`;
   const { def, word: i } = dec;
   const imm = IMM[def.imm](i);
+  if (def.name === 'fence') {
+    const fm = i >>> 28, pred = (i >>> 24) & 15, succ = (i >>> 20) & 15;
+    if (fm === 8 && pred === 3 && succ === 3) return 'fence.tso';
+    return pred === 15 && succ === 15 ? 'fence' : `fence ${ioSet(pred)},${ioSet(succ)}`;
+  }
+  // LR/SC/AMO ordering bits aq (26) and rl (25) as objdump's mnemonic suffixes.
+  const order = def.ext === 'A' ? ['', '.rl', '.aq', '.aqrl'][(i >>> 25) & 3] : '';
   const ops = def.args.split(',').filter(Boolean).map((a) => {
     const m = /^(imm|)\((rs1)\)$/.exec(a);
     if (m) return `${m[1] ? imm : ''}(${X_NAMES[field.rs1(i)]})`;
@@ -31,5 +40,5 @@ export function disassemble(raw: number, pc: number): string {
       default: return a;
     }
   }).filter(Boolean);
-  return `${dec.len === 2 ? 'c.' : ''}${def.name}${ops.length ? ' ' + ops.join(',') : ''}`;
+  return `${dec.len === 2 ? 'c.' : ''}${def.name}${order}${ops.length ? ' ' + ops.join(',') : ''}`;
 }

@@ -142,6 +142,7 @@ opw('sllw', '0000000', '001', 'WX32(XLO(rs1) << (XLO(rs2) & 31))');
 opw('srlw', '0000000', '101', 'WX32(XLO(rs1) >>> (XLO(rs2) & 31))');
 opw('sraw', '0100000', '101', 'WX32(XLO(rs1) >> (XLO(rs2) & 31))');
 
+// fence's operands (pred, succ, fm) are printed by the disassembler itself.
 def('fence', 'I', '.... .... .... ..... 000 ..... 0001111', 'none', '', '');
 def('fence.i', 'Zifencei', '............ ..... 001 ..... 0001111', 'none', '', 'FENCE_I();', { system: true });
 def('ecall', 'I', '000000000000 00000 000 00000 1110011', 'none', '', 'ECALL();', { system: true });
