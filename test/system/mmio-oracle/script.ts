@@ -46,6 +46,8 @@ export function steps(): Step[] {
   const ur = (reg: number, note: string, differs?: Step['differs']) => r(UART + reg, 1, `uart ${note}`, differs);
   const uw = (reg: number, v: number, note: string) => w(UART + reg, 1, v, `uart ${note}`);
 
+  s.push({ op: 'mip', addr: 0, size: 8, value: 0n, mask: 1n << 7n, note: 'at reset: MTIP, as mtimecmp resets to 0' });
+  r(CLINT + 0x4000, 8, 'mtimecmp at reset');
   w(CLINT + 0x4000, 8, -1n, 'mtimecmp = max: MTIP low');
   mip('nothing pending');
 
