@@ -137,8 +137,7 @@ describe('FDT parser errors', () => {
     fdt.root.u32('a', 1);
     const blob = fdt.toBlob();
     const hh = parseFdtHeader(blob);
-    // Replace FDT_END_NODE + FDT_END with NOP ... is not valid; instead insert a NOP by
-    // rewriting the property as NOPs (prop token, len, nameoff, value = 4 words).
+    // Overwrite the root's only property (token, len, nameoff, 4-byte value) with four NOPs.
     const dv = new DataView(blob.buffer);
     for (let i = 0; i < 4; i++) dv.setUint32(hh.offDtStruct + 8 + i * 4, 4);
     const back = parseFdt(blob);

@@ -61,7 +61,7 @@ describe('PLIC registers', () => {
     assert.equal(rd(PLIC_CONTEXT + 0x2004), 0);
   });
 
-  it('pending bits follow the source lines and ignore writes', () => {
+  it('pending bits latch requests from the source lines and ignore writes', () => {
     const { p, rd, wr, pendingBit } = plic();
     p.setSource(10, true);
     p.setSource(33, true);
@@ -70,7 +70,7 @@ describe('PLIC registers', () => {
     wr(PLIC_PENDING, 0);
     assert.equal(pendingBit(10), 1);
     p.setSource(10, false);
-    assert.equal(pendingBit(10), 0, 'a line dropped before the claim withdraws the request');
+    assert.equal(pendingBit(10), 1, 'a gateway cannot retract a request: it stays until claimed');
   });
 
   it('32-bit accesses only', () => {
@@ -109,7 +109,20 @@ describe('PLIC interrupt flow', () => {
     prio(10, 2);
     assert.equal(outs[S].level, true);
     p.setSource(10, false);
-    assert.equal(outs[S].level, false);
+    assert.equal(outs[S].level, true, 'the request stays after the line drops');
+  });
+
+  it('a request is forwarded once: a line toggling before the claim makes one request', () => {
+    const { p, prio, enable, claim, outs } = plic();
+    prio(4, 1);
+    enable(M, 4);
+    for (let i = 0; i < 3; i++) {
+      p.setSource(4, true);
+      p.setSource(4, false);
+    }
+    assert.equal(claim(M), 4);
+    assert.equal(claim(M), 0);
+    assert.equal(outs[M].level, false);
   });
 
   it('claim takes the highest priority, lowest id on ties, and clears pending', () => {

@@ -11,7 +11,8 @@
  *   - the access [addr, addr+size) must lie inside one device (else `unmapped`);
  *   - it must be naturally aligned, addr % size == 0 (else `misaligned`);
  *   - its size must be one the device accepts (`accessSizes`, else `size`).
- * Devices may refuse finer cases themselves by throwing a BusError (reason `device`).
+ * Devices may refuse finer cases themselves by throwing a BusError (with their offset as the
+ * address); the bus re-throws it with the physical address.
  * The hart turns any BusError into a load/store/fetch access fault with tval = the address.
  */
 
@@ -33,7 +34,7 @@ export type BusErrorReason = 'unmapped' | 'misaligned' | 'size' | 'device';
 
 /** An access the platform refuses; the hart raises an access fault for it. */
 export class BusError extends Error {
-  constructor(readonly addr: number, readonly size: number, readonly write: boolean, readonly reason: BusErrorReason, detail?: string) {
+  constructor(readonly addr: number, readonly size: number, readonly write: boolean, readonly reason: BusErrorReason, readonly detail?: string) {
     super(`${write ? 'store' : 'load'} of ${size} byte${size === 1 ? '' : 's'} at ${hex(addr)}: ${detail ?? REASONS[reason]}`);
     this.name = 'BusError';
   }
@@ -144,12 +145,20 @@ export class Bus {
   /** A load from a device; throws BusError when nothing accepts it. Zero-extended. */
   read(addr: number, size: AccessSize): bigint {
     const m = this.check(addr, size, false);
-    return m.device.read(addr - m.base, size);
+    try {
+      return m.device.read(addr - m.base, size);
+    } catch (e) {
+      throw e instanceof BusError ? new BusError(addr, size, false, e.reason, e.detail) : e;
+    }
   }
 
   /** A store to a device; throws BusError when nothing accepts it. */
   write(addr: number, size: AccessSize, value: bigint): void {
     const m = this.check(addr, size, true);
-    m.device.write(addr - m.base, size, BigInt.asUintN(size * 8, value));
+    try {
+      m.device.write(addr - m.base, size, BigInt.asUintN(size * 8, value));
+    } catch (e) {
+      throw e instanceof BusError ? new BusError(addr, size, true, e.reason, e.detail) : e;
+    }
   }
 }

@@ -12,9 +12,9 @@
  *   6       MSR (writes ignored)
  *   7       SCR
  *
- * Registers repeat every 8 bytes across the device's 0x100 bytes. Any access size is accepted
- * (as QEMU's serial-mm does): the register is chosen by offset & 7, a write takes the low byte
- * of the value and a read returns the byte zero-extended.
+ * The DT reserves 0x100 bytes but only the 8 registers decode; accesses to offsets 8..0xff
+ * raise an access fault, as on QEMU. Any access size is accepted (as QEMU's serial-mm does):
+ * a write takes the low byte of the value and a read returns the byte zero-extended.
  *
  * Host side: `pushInput` queues bytes typed at the console; they enter the receive FIFO (16
  * bytes, or a single holding register when FCR.FE = 0) as the guest drains it, so the host
@@ -38,7 +38,7 @@
  * DCD=OUT2) with their delta bits. Outside loopback the modem inputs read CTS, DSR and DCD
  * asserted, RI not.
  */
-import { ALL_SIZES, MmioDevice } from './bus.js';
+import { ALL_SIZES, BusError, MmioDevice } from './bus.js';
 import { IrqLine, NO_IRQ } from './irq.js';
 
 export const UART_RBR = 0, UART_THR = 0, UART_DLL = 0, UART_IER = 1, UART_DLM = 1, UART_IIR = 2, UART_FCR = 2;
@@ -130,12 +130,14 @@ export class Ns16550a implements MmioDevice {
 
   // ---- registers ----
 
-  read(offset: number, _size: 1 | 2 | 4 | 8): bigint {
-    return BigInt(this.readReg(offset & 7));
+  read(offset: number, size: 1 | 2 | 4 | 8): bigint {
+    if (offset >= 8) throw new BusError(offset, size, false, 'device', `no NS16550A register at offset ${offset}`);
+    return BigInt(this.readReg(offset));
   }
 
-  write(offset: number, _size: 1 | 2 | 4 | 8, value: bigint): void {
-    this.writeReg(offset & 7, Number(value & 0xffn));
+  write(offset: number, size: 1 | 2 | 4 | 8, value: bigint): void {
+    if (offset >= 8) throw new BusError(offset, size, true, 'device', `no NS16550A register at offset ${offset}`);
+    this.writeReg(offset, Number(value & 0xffn));
   }
 
   readReg(reg: number): number {

@@ -13,15 +13,21 @@
  * QEMU). Priorities and thresholds are WARL: only the low `priorityBits` bits are kept.
  * Enable bits of source 0 and of sources above ndev are hardwired to 0.
  *
- * Gateways are level-sensitive: while a source's line is high and the source is not being
- * serviced (claimed and not completed), its pending bit is set; a line that drops before the
- * claim withdraws the request (as QEMU's PLIC does). Claim returns the pending, enabled source
- * of highest priority (ties: lowest id), priority 0 meaning never; per the spec, claims ignore
- * the threshold (QEMU applies it; drivers claim only when interrupted, so they cannot tell).
- * Claiming clears the pending bit; completing an id that is enabled for the context ends its
- * service, after which a still-high line makes it pending again. Other completions are ignored.
- * A context's output (MEIP / SEIP of its hart) is high while some pending, enabled source has
- * a priority above the context's threshold.
+ * Gateways are level-sensitive, as the spec describes them: a line that is high while its
+ * source has no request outstanding forwards one (the pending bit is set); the request stays
+ * until claimed even if the line drops (a gateway cannot retract it); claiming clears the
+ * pending bit; while the source is in service (claimed, not completed) the line is ignored;
+ * completing an id that is enabled for the context ends the service, and a line still high
+ * then forwards a new request. Other completions are ignored. Claim returns the pending,
+ * enabled source of highest priority (ties: lowest id), priority 0 meaning never; per the
+ * spec, claims ignore the threshold. A context's output (MEIP / SEIP of its hart) is high while
+ * some pending, enabled source has a priority above the context's threshold, re-evaluated
+ * after every change.
+ *
+ * Where QEMU 7.2's PLIC differs (checked by test/system/mmio-oracle): it latches a rise that
+ * happens while the source is in service, does not re-forward at completion, applies the
+ * threshold to claims, lets enable bit 0 be written, and re-evaluates outputs after an enable
+ * write only at the next event. Linux, OpenSBI and U-Boot behave the same on both.
  */
 import { MmioDevice } from './bus.js';
 import { IrqLine } from './irq.js';
@@ -110,12 +116,12 @@ export class Plic implements MmioDevice {
     if (was === high) return;
     if (high) {
       this.level[w] |= bit;
-      if (!(this.claimed[w] & bit)) this.pending[w] |= bit;
+      if (this.claimed[w] & bit || this.pending[w] & bit) return;
+      this.pending[w] |= bit;
+      this.update();
     } else {
       this.level[w] &= ~bit;
-      this.pending[w] &= ~bit;
     }
-    this.update();
   }
 
   /** The output level of context `ctx` (its hart's MEIP or SEIP). */

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Records QEMU's virt device trees that test/system/virt-dt.test.ts compares univm's tree with.
-# Needs Debian's qemu-system-misc (QEMU 7.2) and device-tree-compiler. The random
-# /chosen/rng-seed is dropped so that re-recording changes nothing.
+# Records what QEMU's virt machine says, for the tests under test/system/:
+#   qemu-virt*.dts    QEMU's device trees (virt-dt.test.ts compares univm's tree with them);
+#                     the random /chosen/rng-seed is dropped so that re-recording changes nothing
+#   mmio-oracle.txt   register values read by mmio-oracle/runner.S (mmio-oracle.test.ts)
+# Needs Debian's qemu-system-misc (QEMU 7.2) and device-tree-compiler, and `npx tsc -p .` done.
 set -euo pipefail
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -17,3 +19,4 @@ dump qemu-virt -m 128M -smp 1
 dump qemu-virt-smp2 -m 128M -smp 2
 dump qemu-virt-chosen -m 256M -smp 1 -kernel "$tmp/kernel" -initrd "$tmp/initrd" -append 'console=ttyS0 earlycon=sbi root=/dev/vda rw'
 qemu-system-riscv64 --version | head -1 > qemu-version.txt
+node ../../../dist/test/system/mmio-oracle/record.js --write
