@@ -28,6 +28,26 @@ function fieldValue(d: InsnDef, f: (typeof FIELDS)[number], word: number): numbe
 export const BLOCK_BINDINGS = ['X', 'XW', 'F', 'FW', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'PERM', 'LIM',
   'SF', 'CSR', 'trap'] as const;
 
+interface Expanded { exec: string; fields: (typeof FIELDS)[number][]; mayTrap: boolean }
+const expansions = new WeakMap<Vocabulary, Map<InsnDef, Expanded>>();
+
+/** An instruction's meaning expanded once per vocabulary: only the field values differ between blocks. */
+function expanded(def: InsnDef, v: Vocabulary): Expanded {
+  let byDef = expansions.get(v);
+  if (!byDef) expansions.set(v, (byDef = new Map()));
+  let e = byDef.get(def);
+  if (!e) {
+    const exec = expand(def.exec, v);
+    e = {
+      exec,
+      fields: usedFields(exec, FIELDS) as (typeof FIELDS)[number][],
+      mayTrap: def.flags.load || def.flags.store || def.flags.system || def.flags.fp || /trap\(|M\.|CSR\./.test(exec) || false,
+    };
+    byDef.set(def, e);
+  }
+  return e;
+}
+
 /**
  * The function body for a block. Contract with the dispatcher (translator.ts):
  * - returns the next pc;
@@ -43,10 +63,8 @@ export function blockSource(insns: BlockInsn[], v: Vocabulary): string {
     last.pc + IMM[last.def.imm](last.word) === start && last.def.name !== 'jal';
   let body = '';
   insns.forEach((ins, k) => {
-    const exec = expand(ins.def.exec, v);
-    const mayTrap = ins.def.flags.load || ins.def.flags.store || ins.def.flags.system || ins.def.flags.fp ||
-      /trap\(|M\.|CSR\./.test(exec);
-    const decls = usedFields(exec, FIELDS).map((f) => `${f} = ${fieldValue(ins.def, f as (typeof FIELDS)[number], ins.word)}`);
+    const { exec, fields, mayTrap } = expanded(ins.def, v);
+    const decls = fields.map((f) => `${f} = ${fieldValue(ins.def, f, ins.word)}`);
     decls.push(`pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`, `icount = ${k}`);
     body += `  { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` P[0] = ${k};` : ''}\n    ${exec}; }\n`;
   });
