@@ -103,6 +103,7 @@ export class Ns16550a implements MmioDevice {
     this.r[DLL] = 0x0c;
     this.r[MSR] = this.modemInputs();
     this.r[THR_IPENDING] = 0;
+    this.fill(); // host input still queued survives a machine reset
     this.update();
   }
 

@@ -189,6 +189,8 @@ export function steps(): Step[] {
   r(PLIC, 4, 'priority[0]: source 0 does not exist');
   w(PLIC + 4 * 95, 4, 3, 'priority[95] = 3');
   r(PLIC + 4 * 95, 4, 'priority[95]');
+  w(PLIC + 4 * 96, 4, 3, 'priority[96] = 3');
+  r(PLIC + 4 * 96, 4, 'priority[96]: the DT says riscv,ndev = 96');
   w(PLIC + 0x2000, 4, 0xffffffff, 'enable ctx0 word 0 = all ones');
   r(PLIC + 0x2000, 4, 'enable ctx0 word 0', { ours: 0xfffffffen, why: 'PLIC spec: the enable bit of source 0 is hardwired to 0' });
   w(PLIC + 0x2000, 4, 0, 'enable ctx0 word 0 = 0');
