@@ -1,7 +1,7 @@
 /**
- * Translates a guest basic block into the source of one JavaScript function. Each
- * instruction's meaning comes from the same table and the same vocabulary as the interpreter;
- * only the fields differ: here they are constants of this one instruction, which V8 folds.
+ * Translates guest basic blocks into JavaScript source. Each instruction's meaning comes
+ * from the same table and the same vocabulary as the interpreter; only the fields differ:
+ * here they are constants of this one instruction, which V8 folds.
  */
 import { field, FIELD_SRC } from '../../isa/riscv/encoding.js';
 import type { InsnDef } from '../../isa/riscv/instructions.js';
@@ -49,32 +49,41 @@ function expanded(def: InsnDef, v: Vocabulary): Expanded {
 }
 
 /**
- * The function body for a block. Contract with the dispatcher (translator.ts):
- * - returns the next pc;
- * - before each instruction that can trap it stores the instruction's index in P[0], so a
- *   trap is precise: the dispatcher retires exactly the instructions before it;
- * - a block whose last instruction branches back to its own start runs as a loop of at most
- *   P[2] iterations and reports the completed iterations in P[1].
+ * The function body for a region: the hot blocks of one guest page, as cases of a switch in a
+ * loop, so control moves between them (loops, if/else, calls within the page) without leaving
+ * translated code. Called as fn(C, entryPc). Contract with the dispatcher (translator.ts):
+ * - P[1] counts the instructions retired so far in this call; P[2] is the budget: a block
+ *   that would exceed it is not started;
+ * - before each block, P[3] holds the block's start; before each instruction that can trap,
+ *   P[0] holds its index in the block: a trap is precise, the dispatcher retires exactly the
+ *   instructions before the faulting one;
+ * - returns the pc at which translated execution left the region.
  */
-export function blockSource(insns: BlockInsn[], v: Vocabulary): string {
-  const start = insns[0].pc;
-  const last = insns[insns.length - 1];
-  const selfLoop = last.def.flags.branch && !last.def.flags.indirect && last.def.imm !== 'none' &&
-    last.pc + IMM[last.def.imm](last.word) === start && last.def.name !== 'jal';
-  let body = '';
-  insns.forEach((ins, k) => {
-    const { exec, fields, mayTrap } = expanded(ins.def, v);
-    const decls = fields.map((f) => `${f} = ${fieldValue(ins.def, f, ins.word)}`);
-    decls.push(`pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`, `icount = ${k}`);
-    body += `  { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` P[0] = ${k};` : ''}\n    ${exec}; }\n`;
-  });
-  const fallthrough = (last.pc + last.len) | 0;
-  const core = `let npc = ${fallthrough};\n${body}`;
-  const text = selfLoop
-    ? `let n = 0;\n  for (;;) {\n  ${core}  n++;\n    if (npc !== ${start} || n >= P[2]) { P[1] = n; return npc; }\n  }`
-    : `${core}  return npc;`;
+export function regionSource(blocks: BlockInsn[][], v: Vocabulary): string {
+  let cases = '';
+  for (const insns of blocks) {
+    const start = insns[0].pc, last = insns[insns.length - 1], n = insns.length;
+    let body = '';
+    insns.forEach((ins, k) => {
+      const { exec, fields, mayTrap } = expanded(ins.def, v);
+      const decls = fields.map((f) => `${f} = ${fieldValue(ins.def, f, ins.word)}`);
+      // instret reads (CSRs) see the instructions this call retired before the block, too.
+      decls.push(`pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`);
+      if (/\bicount\b/.test(exec)) decls.push(`icount = P[1] + ${k}`);
+      body += `      { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` P[0] = ${k};` : ''}\n        ${exec}; }\n`;
+    });
+    cases += `    case ${start}: {
+      if (P[1] + ${n} > P[2]) return pc;
+      P[3] = ${start};
+      let npc = ${(last.pc + last.len) | 0};
+${body}      P[1] += ${n}; pc = npc; continue;
+    }
+`;
+  }
+  const text = `for (;;) {\n  switch (pc) {\n${cases}    default: return pc;\n  }\n  }`;
   const used = BLOCK_BINDINGS.filter((b) => new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(text));
   return `const P = C.P${used.map((b) => `, ${b} = C.${b}`).join('')};
   let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0;
+  let pc = entry;
   ${text}`;
 }

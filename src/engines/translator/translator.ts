@@ -1,13 +1,15 @@
 /**
  * Staged emulation: cold code runs on the interpreter (one block at a time) while a counter
- * per block entry finds the hot blocks; those are translated into JavaScript functions
- * (block-codegen.ts) and kept in a code cache. A direct-mapped jump cache in front of the
- * code cache serves every block transfer, direct or indirect (the software version of
- * Smith's "Jump TLB"); blocks that branch back to their own start loop inside their function.
+ * per block entry finds the hot blocks. The hot blocks of each guest page are translated
+ * together into one JavaScript function, a region (block-codegen.ts), whose blocks transfer
+ * control to each other inside the function: loops, branches and calls within a page never
+ * return to the dispatcher. A direct-mapped jump cache in front of the code cache serves the
+ * transfers that do leave a region, direct or indirect (the software version of Smith's
+ * "Jump TLB").
  *
- * Precise state: blocks keep P[0] (index of the instruction that may trap) and P[1] (loop
- * iterations done), so after a trap the dispatcher retires exactly the instructions before
- * the faulting one and reports its pc.
+ * Precise state: regions keep P[1] (instructions retired in this call), P[3] (the current
+ * block) and P[0] (index of the instruction that may trap), so after a trap the dispatcher
+ * retires exactly the instructions before the faulting one and reports its pc.
  */
 import * as SF from '../../isa/riscv/fp/softfloat.js';
 import { decode } from '../../isa/riscv/decoder.js';
@@ -18,7 +20,7 @@ import { GuestTrap, trap } from '../../machine/trap.js';
 import { interpreterVocabulary } from '../codegen/vocabulary.js';
 import { BUDGET_EXIT, type Engine, type Exit } from '../engine.js';
 import { Interpreter } from '../interpreter/interpreter.js';
-import { blockSource, type BlockInsn } from './block-codegen.js';
+import { regionSource, type BlockInsn } from './block-codegen.js';
 
 export interface TranslatorOptions {
   /** Entries of a block start before it is translated. */
@@ -29,30 +31,34 @@ export interface TranslatorOptions {
   maxBlockInsns?: number;
 }
 
-interface Block {
-  fn: (C: unknown) => number;
-  start: number;
-  /** Instruction count of one pass through the block. */
-  n: number;
-  /** pc of each instruction, for precise traps. */
-  pcs: Int32Array;
-  loop: boolean;
-  pages: number[];
+/** The translated code of one guest page. */
+interface Region {
+  page: number;
+  fn: (C: unknown, entry: number) => number;
+  /** Hot blocks by start pc: their instructions (for precise traps and recompiling). */
+  blocks: Map<number, BlockInsn[]>;
   source: string;
 }
 
 export interface TranslatorStats {
   blocksTranslated: number;
+  regionsCompiled: number;
   translationMs: number;
   blocksCached: number;
   flushes: number;
   invalidations: number;
-  /** Block dispatches; those the jump cache did not answer are misses. */
+  /** Entries into translated code; those the jump cache did not answer are misses. */
   jumpCacheLookups: number;
   jumpCacheMisses: number;
   translatedInsns: number;
   interpretedInsns: number;
 }
+
+/**
+ * Source size at which a region stops growing and the page starts another: V8 optimizes only
+ * functions below a bytecode size, and an unoptimized region runs slower than the interpreter.
+ */
+const REGION_SOURCE_LIMIT = 24_000;
 
 const JC_BITS = 12;
 const JC_MASK = (1 << JC_BITS) - 1;
@@ -60,20 +66,21 @@ const JC_MASK = (1 << JC_BITS) - 1;
 export class Translator implements Engine {
   readonly name = 'jit';
   readonly stats: TranslatorStats = {
-    blocksTranslated: 0, translationMs: 0, blocksCached: 0, flushes: 0, invalidations: 0,
+    blocksTranslated: 0, regionsCompiled: 0, translationMs: 0, blocksCached: 0, flushes: 0, invalidations: 0,
     jumpCacheLookups: 0, jumpCacheMisses: 0, translatedInsns: 0, interpretedInsns: 0,
   };
   private readonly cold: Interpreter;
   private readonly ctx: Record<string, unknown>;
   private readonly P = new Int32Array(4);
-  private readonly blocks = new Map<number, Block>();
-  private readonly byPage = new Map<number, Set<Block>>();
+  /** Regions by page; a page whose hot code outgrows one region gets several. */
+  private readonly regions = new Map<number, Region[]>();
   private readonly heat = new Map<number, number>();
   private readonly jcTag = new Int32Array(1 << JC_BITS).fill(-1);
-  private readonly jcBlock: (Block | undefined)[] = new Array(1 << JC_BITS).fill(undefined);
+  private readonly jcRegion: (Region | undefined)[] = new Array(1 << JC_BITS).fill(undefined);
   private readonly hotThreshold: number;
   private readonly maxBlocks: number;
   private readonly maxBlockInsns: number;
+  private blockCount = 0;
 
   constructor(private readonly hart: HartState, private readonly mem: FlatMemory, csr: CsrFile, opts: TranslatorOptions = {}) {
     if (mem.size > 2 ** 31) throw new RangeError('the translator keeps pc and addresses in int32: guest memory must be at most 2 GiB');
@@ -90,53 +97,51 @@ export class Translator implements Engine {
   }
 
   run(budget: number): Exit {
-    const { hart, mem, P, jcTag, jcBlock } = this;
+    const { hart, mem, P, jcTag, jcRegion, ctx } = this;
     const NUM = hart.num, PERM = mem.perm, LIM = mem.size;
     const base = NUM[1];
     let count = 0;
-    let cur: Block | undefined;
+    let cur: Region | undefined;
     let pc = NUM[0];
     try {
       while (count < budget) {
         cur = undefined;
-        if (!(pc >= 0 && pc < LIM && (PERM[pc >>> PAGE_SHIFT] & PROT_X) !== 0)) {
-          NUM[0] = pc; NUM[1] = base + count;
-          const exit = this.cold.run(1); // raises the exact fetch fault
-          count += NUM[1] - base - count;
-          if (exit.kind === 'trap') return exit;
-          pc = NUM[0];
-          continue;
+        let r: Region | undefined;
+        if (pc >= 0 && pc < LIM && (PERM[pc >>> PAGE_SHIFT] & PROT_X) !== 0) {
+          const h = (pc >>> 1) & JC_MASK;
+          this.stats.jumpCacheLookups++;
+          r = jcTag[h] === pc ? jcRegion[h] : this.findRegion(pc, h);
         }
-        const h = (pc >>> 1) & JC_MASK;
-        this.stats.jumpCacheLookups++;
-        const b = jcTag[h] === pc ? jcBlock[h]! : this.findBlock(pc, h);
-        if (b === undefined || b.n > budget - count) {
-          // Cold code, or a budget that ends inside the block: the interpreter runs it exactly.
-          NUM[0] = pc; NUM[1] = base + count;
-          const exit = this.cold.run(budget - count);
-          const done = NUM[1] - base - count;
-          this.stats.interpretedInsns += done;
+        if (r !== undefined) {
+          cur = r;
+          P[1] = 0;
+          P[2] = budget - count;
+          NUM[1] = base + count;
+          const next = r.fn(ctx, pc);
+          const done = P[1];
+          this.stats.translatedInsns += done;
           count += done;
-          if (exit.kind === 'trap') return exit;
-          pc = NUM[0];
-          continue;
+          pc = next;
+          if (done > 0) continue;
         }
-        cur = b;
-        P[1] = 0;
-        if (b.loop) P[2] = Math.max(1, Math.floor((budget - count) / b.n));
-        NUM[1] = base + count; // CSR reads of instret inside the block add their index
-        pc = b.fn(this.ctx);
-        const done = b.loop ? P[1] * b.n : b.n;
-        this.stats.translatedInsns += done;
+        // Cold code, a fetch fault, or a budget that ends inside the next block: the
+        // interpreter runs it exactly.
+        cur = undefined;
+        NUM[0] = pc; NUM[1] = base + count;
+        const exit = this.cold.run(budget - count);
+        const done = NUM[1] - base - count;
+        this.stats.interpretedInsns += done;
         count += done;
+        if (exit.kind === 'trap') return exit;
+        pc = NUM[0];
       }
     } catch (e) {
       if (!(e instanceof GuestTrap)) throw e;
       if (cur) {
-        const done = P[1] * cur.n + P[0];
+        const done = P[1] + P[0];
         this.stats.translatedInsns += done;
         count += done;
-        pc = cur.pcs[P[0]];
+        pc = cur.blocks.get(P[3])![P[0]].pc;
       }
       NUM[0] = pc === -1 ? NUM[3] : pc;
       NUM[1] = base + count;
@@ -147,24 +152,22 @@ export class Translator implements Engine {
     return BUDGET_EXIT;
   }
 
-  /** A jump-cache miss: the code cache, else count an entry and translate once hot; fills the jump cache. */
-  private findBlock(pc: number, h: number): Block | undefined {
+  /** A jump-cache miss: the region holding a block at `pc`, translating it once hot; fills the jump cache. */
+  private findRegion(pc: number, h: number): Region | undefined {
     this.stats.jumpCacheMisses++;
-    let b = this.blocks.get(pc);
-    if (b === undefined) {
+    let r = this.regions.get(pc >>> PAGE_SHIFT)?.find((x) => x.blocks.has(pc));
+    if (r === undefined) {
       const heat = (this.heat.get(pc) ?? 0) + 1;
       this.heat.set(pc, heat);
-      if (heat < this.hotThreshold || (b = this.translate(pc)) === undefined) return undefined;
+      if (heat < this.hotThreshold || (r = this.translate(pc)) === undefined) return undefined;
     }
     this.jcTag[h] = pc;
-    this.jcBlock[h] = b;
-    return b;
+    this.jcRegion[h] = r;
+    return r;
   }
 
-  /** Decodes and compiles the block at `pc` (which is executable: the dispatcher checked). */
-  private translate(pc: number): Block | undefined {
-    const t0 = performance.now();
-    if (this.blocks.size >= this.maxBlocks) this.flush();
+  /** Decodes the basic block at `pc`, staying inside its page; empty if the first instruction cannot be translated. */
+  private decodeBlock(pc: number): BlockInsn[] {
     const { mem } = this;
     const page = pc >>> PAGE_SHIFT;
     const insns: BlockInsn[] = [];
@@ -182,42 +185,58 @@ export class Translator implements Engine {
       a += len;
       if (dec.def.flags.branch || dec.def.flags.system) break;
     }
+    return insns;
+  }
+
+  /**
+   * Translates the hot block at `pc` into its page's region and recompiles the region. (Adding
+   * the blocks a hot block statically reaches as well was measured: no faster on long runs,
+   * slower start-up, so regions grow by hot blocks only.)
+   */
+  private translate(pc: number): Region | undefined {
+    const t0 = performance.now();
+    if (this.blockCount >= this.maxBlocks) this.flush();
+    const page = pc >>> PAGE_SHIFT;
+    this.heat.delete(pc);
+    const insns = this.decodeBlock(pc);
     if (insns.length === 0) {
       // The first instruction is illegal or straddles a page: the interpreter keeps it.
       this.heat.set(pc, -Infinity);
       return undefined;
     }
-    const source = blockSource(insns, interpreterVocabulary);
-    const block: Block = {
-      fn: new Function('C', source) as Block['fn'], start: pc, n: insns.length, pcs: Int32Array.from(insns, (i) => i.pc),
-      loop: source.includes('for (;;)'), pages: [page], source,
-    };
-    this.heat.delete(pc);
-    this.blocks.set(pc, block);
-    let set = this.byPage.get(page);
-    if (!set) this.byPage.set(page, (set = new Set()));
-    set.add(block);
-    mem.perm[page] |= CODE;
+    let list = this.regions.get(page);
+    if (!list) this.regions.set(page, (list = []));
+    let r = list[list.length - 1];
+    if (!r || r.source.length > REGION_SOURCE_LIMIT) {
+      r = { page, fn: () => pc, blocks: new Map(), source: '' };
+      list.push(r);
+    }
+    r.blocks.set(pc, insns);
+    r.source = regionSource([...r.blocks.values()], interpreterVocabulary);
+    r.fn = new Function('C', 'entry', r.source) as Region['fn'];
+    this.mem.perm[page] |= CODE;
+    this.blockCount++;
     this.stats.blocksTranslated++;
-    this.stats.blocksCached = this.blocks.size;
+    this.stats.regionsCompiled++;
+    this.stats.blocksCached = this.blockCount;
     this.stats.translationMs += performance.now() - t0;
-    return block;
+    return r;
   }
 
   private invalidatePages(first: number, last: number): void {
     let any = false;
     for (let p = first; p <= last; p++) {
-      const set = this.byPage.get(p);
-      if (!set) continue;
-      for (const b of set) this.blocks.delete(b.start);
-      this.byPage.delete(p);
+      const list = this.regions.get(p);
+      if (!list) continue;
+      for (const r of list) this.blockCount -= r.blocks.size;
+      this.regions.delete(p);
       any = true;
     }
     if (any) {
       this.stats.invalidations++;
       this.jcTag.fill(-1);
-      this.jcBlock.fill(undefined);
-      this.stats.blocksCached = this.blocks.size;
+      this.jcRegion.fill(undefined);
+      this.stats.blocksCached = this.blockCount;
     }
   }
 
@@ -225,17 +244,16 @@ export class Translator implements Engine {
   flush(): void {
     // CODE marks stay: other harts' translators may hold code from these pages. A later store
     // there takes the slow path once, notifies everyone, and clears the mark.
-    this.blocks.clear();
-    this.byPage.clear();
+    this.regions.clear();
+    this.blockCount = 0;
     this.jcTag.fill(-1);
-    this.jcBlock.fill(undefined);
+    this.jcRegion.fill(undefined);
     this.stats.flushes++;
     this.stats.blocksCached = 0;
   }
 
-  /** The generated source of the block at `pc`, if translated (for tests and `--dump`). */
-  blockSourceAt(pc: number): string | undefined {
-    return this.blocks.get(pc)?.source;
+  /** The generated source of the region holding `pc`, if translated (for tests and review). */
+  regionSourceAt(pc: number): string | undefined {
+    return this.regions.get(pc >>> PAGE_SHIFT)?.find((r) => r.blocks.has(pc))?.source;
   }
 }
-
