@@ -210,7 +210,7 @@ function futex(k: LinuxKernel, a: Args): number {
   const op = int(a[1]);
   const cmd = op & 127;
   const realtime = (op & FUTEX_CLOCK_REALTIME) !== 0;
-  if (realtime && cmd !== FUTEX_WAIT_BITSET && cmd !== FUTEX_WAIT_REQUEUE_PI && cmd !== FUTEX_LOCK_PI2) fail(ENOSYS);
+  if (realtime && cmd !== FUTEX_WAIT && cmd !== FUTEX_WAIT_BITSET && cmd !== FUTEX_WAIT_REQUEUE_PI && cmd !== FUTEX_LOCK_PI2) fail(ENOSYS);
   const uaddr = a[0];
   const val = uint(a[2]);
   if (uaddr & 3n) fail(EINVAL);
