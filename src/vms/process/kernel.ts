@@ -77,7 +77,8 @@ const MAX_RW = 0x7ffff000;
  *  - while other threads exist, blocking calls (futex waits, reads of empty pipes, poll/select,
  *    sigsuspend, sigtimedwait, sleeps) block the calling thread; when it is the only thread,
  *    blocking that only another thread could end returns an error (EAGAIN / ETIMEDOUT / EINTR)
- *    with a one-time warning instead of hanging, and sleeps sleep the host;
+ *    with a one-time warning instead of hanging, and sleeps sleep the host; reads from host
+ *    files and terminals (stdin) are synchronous host calls, so they hold up every thread;
  *  - file mappings are copies; MAP_SHARED writes reach the file at msync/munmap/exit;
  *  - the inherited stdio fds are not seekable and always block (O_NONBLOCK is recorded only);
  *  - no asynchronous signals (timers, SIGINT from the terminal): only faults and signals the
