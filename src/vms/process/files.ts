@@ -282,9 +282,10 @@ export class Pipe {
 }
 
 /**
- * One end of a Pipe. The guest is single-threaded, so a read from an empty pipe whose write end
- * is still open could never be satisfied: it returns EAGAIN instead of hanging (the kernel warns
- * once). Writes are never refused for lack of space (there is no reader to wait for).
+ * One end of a Pipe. A read from an empty pipe whose write end is still open fails with EAGAIN
+ * and sets `wouldBlock`; the kernel then blocks the reading thread until another thread writes
+ * or closes (or, when the reader is the only thread, returns EAGAIN with a warning instead of
+ * hanging). Writes are never refused for lack of space: the buffer grows.
  */
 export class PipeEnd extends OpenFile {
   private readonly ino: bigint;

@@ -13,13 +13,17 @@ import { ioSyscalls } from './syscalls/io.js';
 import { memorySyscalls, type SharedMapping, flushAllShared } from './syscalls/memory.js';
 import { processSyscalls, defaultRlimits } from './syscalls/process.js';
 import { SignalState, signalSyscalls, deliver } from './syscalls/signals.js';
+import { threadSyscalls, exitThread } from './syscalls/threads.js';
 import { timeSyscalls } from './syscalls/time.js';
-import { ExitRequest, KEEP_A0, type Args, type SyscallDef } from './syscalls/types.js';
+import { BlockRequest, ExitRequest, KEEP_A0, YIELD, type Args, type SyscallDef } from './syscalls/types.js';
 import { makeVirtualNodes, VIRTUAL_ROOTS } from './syscalls/vfs.js';
+import { Scheduler } from './scheduler.js';
+import { Thread, type Wait, type WaitResult } from './thread.js';
 
 export type { MountSpec } from './mounts.js';
 
 export interface KernelConfig {
+  /** `hart` is the main thread's; threads created by clone get their own. */
   mem: FlatMemory; hart: HartState; space: AddressSpace; host: HostSystem;
   mounts: MountSpec[];
   /** Like qemu's -L: absolute guest paths are tried first under this host directory (read-only), then through the mounts. */
@@ -34,42 +38,64 @@ export interface KernelConfig {
   warn: (line: string) => void;
 }
 
-export type SyscallOutcome = { kind: 'continue' } | { kind: 'exit'; status: number };
+/**
+ * What the run loop does after a system call:
+ *  continue     advance pc past the ecall and carry on;
+ *  yield        the same, but end the thread's time slice (sched_yield);
+ *  block        the thread now waits (pc stays at the ecall; see Scheduler and completeWait);
+ *  thread-exit  the calling thread is gone; run another;
+ *  exit         the whole process ends with `status`.
+ */
+export type SyscallOutcome =
+  | { kind: 'continue' } | { kind: 'yield' } | { kind: 'block' } | { kind: 'thread-exit' }
+  | { kind: 'exit'; status: number };
 
 const CONTINUE: SyscallOutcome = { kind: 'continue' };
+const YIELDED: SyscallOutcome = { kind: 'yield' };
+const BLOCKED: SyscallOutcome = { kind: 'block' };
+const THREAD_EXIT: SyscallOutcome = { kind: 'thread-exit' };
 const MAX_RW = 0x7ffff000;
 
 /**
  * The Linux system-call layer of the process VM: the guest's riscv64 ABI mapped onto a
- * HostSystem. Single process, single thread. State (fd table, cwd, signal dispositions, shared
- * mappings) lives here; the system calls themselves are in ./syscalls/, one module per area:
+ * HostSystem. One process, any number of threads. Process state (fd table, cwd, signal
+ * dispositions, shared mappings, the scheduler's thread list and futex queues) lives here;
+ * per-thread state (hart, tid, signal mask, clear_child_tid, robust list) in a Thread.
+ * System calls act on `current`, the calling thread, which the run loop sets before each slice.
+ * The system calls themselves are in ./syscalls/, one module per area:
  *   fs.ts      paths: openat, stat family, directories, links, permissions, times, statfs
  *   io.ts      descriptors: read/write family, pipes, dup, fcntl, ioctl, poll/select, getdents64
  *   memory.ts  brk, mmap, munmap, mprotect, mremap, msync, madvise, mincore, membarrier
  *   signals.ts dispositions, masks, sigaltstack, kill/tgkill, the rt_sigframe and rt_sigreturn
- *   process.ts exit, ids, uname, rlimits, sysinfo, getrandom, futex, prctl, riscv_hwprobe
+ *   process.ts ids, uname, rlimits, sysinfo, getrandom, prctl, riscv_hwprobe
+ *   threads.ts clone/clone3, exit, set_tid_address, robust lists, gettid, sched_yield, futex
  *   time.ts    clocks and sleeps;  vfs.ts  synthetic /dev, /proc/self, /sys/devices/system/cpu
  *
- * Known limitations (by design of a single-threaded, sandboxed process VM):
- *  - no clone/fork/execve/wait4 (ENOSYS with a warning), so no threads or child processes;
- *  - blocking that only another thread or process could end (read of an empty in-process pipe,
- *    futex wait without timeout, poll/select with nothing ready and no timeout, sigsuspend)
- *    returns an error (EAGAIN / ETIMEDOUT / EINTR) with a one-time warning instead of hanging;
+ * Known limitations (by design of a sandboxed process VM on one host thread):
+ *  - threads yes (clone with CLONE_THREAD|CLONE_VM...), but no fork/vfork/execve/wait4 (ENOSYS
+ *    with a warning), so no child processes; one CPU;
+ *  - while other threads exist, blocking calls (futex waits, reads of empty pipes, poll/select,
+ *    sigsuspend, sigtimedwait, sleeps) block the calling thread; when it is the only thread,
+ *    blocking that only another thread could end returns an error (EAGAIN / ETIMEDOUT / EINTR)
+ *    with a one-time warning instead of hanging, and sleeps sleep the host; reads from host
+ *    files and terminals (stdin) are synchronous host calls, so they hold up every thread;
  *  - file mappings are copies; MAP_SHARED writes reach the file at msync/munmap/exit;
  *  - the inherited stdio fds are not seekable and always block (O_NONBLOCK is recorded only);
  *  - no asynchronous signals (timers, SIGINT from the terminal): only faults and signals the
  *    guest sends itself; chown is accepted only when it changes nothing; no sockets.
  *
  * Run-loop contract:
- *  - on `ecall`, call syscall() with pc still at the ecall, then advance pc by 4 (rt_sigreturn
- *    sets pc to the restored pc minus 4 so that this advance lands on it);
+ *  - set `current` to the thread about to run; if its blocked call has ended (`wakeResult`),
+ *    call completeWait(thread) and, unless it returns 'restart', advance pc by 4;
+ *  - on `ecall`, call syscall() with pc still at the ecall, then (for continue and yield)
+ *    advance pc by 4 (rt_sigreturn sets pc to the restored pc minus 4 so that this advance
+ *    lands on it);
  *  - after advancing, call takePendingSignal(); if it returns a signal, call deliverSignal(sig)
  *    (the frame then saves the pc after the ecall);
  *  - on a synchronous fault, call deliverSignal(sig, addr) with pc at the faulting instruction.
  */
 export class LinuxKernel {
   readonly mem: FlatMemory;
-  readonly hart: HartState;
   readonly space: AddressSpace;
   readonly host: HostSystem;
   readonly fds = new FdTable(1024);
@@ -81,11 +107,11 @@ export class LinuxKernel {
   /** The process name (prctl PR_SET_NAME, /proc/self/comm). */
   comm: string;
   readonly rlimits: [bigint, bigint][] = defaultRlimits();
-  readonly signals = new SignalState();
   readonly shared: SharedMapping[] = [];
-  /** set_tid_address / set_robust_list bookkeeping. */
-  clearChildTid = 0n;
-  robustList: [bigint, bigint] = [0n, 0n];
+  /** The threads of the process and their waits. */
+  readonly sched: Scheduler;
+  /** The calling thread: the one whose system call is being handled. */
+  current: Thread;
   personality = 0;
   /** The terminal settings the guest last set (TCSETS), returned by TCGETS. */
   termios: Uint8Array | undefined;
@@ -98,7 +124,6 @@ export class LinuxKernel {
 
   constructor(readonly cfg: KernelConfig) {
     this.mem = cfg.mem;
-    this.hart = cfg.hart;
     this.space = cfg.space;
     this.host = cfg.host;
     this.cwd = cfg.cwd;
@@ -106,10 +131,13 @@ export class LinuxKernel {
     this.strace = cfg.strace;
     this.warnLine = cfg.warn;
     this.ids = cfg.host.identity();
+    this.sched = new Scheduler({ now: () => cfg.host.monotonicNs(), sleep: (ns) => cfg.host.sleepNs(ns) }, this.ids.pid);
+    this.current = new Thread(this.ids.pid, cfg.hart, new SignalState());
+    this.sched.add(this.current);
     this.comm = (cfg.exePath.split('/').pop() ?? 'a.out').slice(0, 15);
     setSyntheticTime(cfg.host.realtimeNs());
     this.mounts = new MountTable(cfg.host, cfg.mounts, cfg.sysroot, makeVirtualNodes(this), VIRTUAL_ROOTS);
-    for (const group of [fsSyscalls, ioSyscalls, memorySyscalls, processSyscalls, signalSyscalls, timeSyscalls]) {
+    for (const group of [fsSyscalls, ioSyscalls, memorySyscalls, processSyscalls, signalSyscalls, threadSyscalls, timeSyscalls]) {
       for (const def of group) this.table.set(def.nr, def);
     }
     // The host's stdio, inherited: reads and writes go to the host fds at their own offsets.
@@ -121,11 +149,24 @@ export class LinuxKernel {
   }
 
   get pid(): number { return this.ids.pid; }
+  /** The calling thread's hart (registers, pc). */
+  get hart(): HartState { return this.current.hart; }
+  /** The calling thread's signal state (its mask and pending signals, the shared dispositions). */
+  get signals(): SignalState { return this.current.signals; }
+
+  /** Whether a blocking call may wait for another thread (false when the caller is the only one). */
+  mayBlock(): boolean { return this.sched.live > 1; }
+
+  /** Blocks the calling thread: ends the system call without a result until the wait is over. */
+  blockOn(wait: Wait): never {
+    throw new BlockRequest(wait);
+  }
 
   // ---------------------------------------------------------------- dispatch
 
   syscall(): SyscallOutcome {
-    const x = this.hart.x;
+    const thread = this.current;
+    const x = thread.hart.x;
     const nr = Number(BigInt.asUintN(64, x[17]));
     const args: Args = [x[10], x[11], x[12], x[13], x[14], x[15]];
     const def = this.table.get(nr);
@@ -135,7 +176,7 @@ export class LinuxKernel {
       const name = syscallName(nr);
       this.warnOnce(`nr:${nr}`, `univm: warning: unsupported system call ${nr} (${name}); returning -ENOSYS`);
       result = BigInt(-ENOSYS);
-      if (this.strace) this.strace(`${this.pid} ${formatStrace(this, { nr, name, fn: () => 0 }, args, result)}`);
+      if (this.strace) this.strace(`${thread.tid} ${formatStrace(this, { nr, name, fn: () => 0 }, args, result)}`);
       x[10] = result;
       return outcome;
     }
@@ -145,6 +186,10 @@ export class LinuxKernel {
       if (r instanceof ExitRequest) {
         outcome = { kind: 'exit', status: r.status };
         result = 0n;
+        if (r.threadOnly && this.sched.live > 1) outcome = THREAD_EXIT;
+      } else if (r === YIELD) {
+        outcome = YIELDED;
+        result = 0n;
       } else if (r === KEEP_A0) {
         keep = true;
         result = x[10];
@@ -152,6 +197,11 @@ export class LinuxKernel {
         result = BigInt.asIntN(64, BigInt(r));
       }
     } catch (e) {
+      if (e instanceof BlockRequest) {
+        this.sched.block(thread, e.wait);
+        thread.blockedCall = { def, args };
+        return BLOCKED;
+      }
       if (e instanceof SysError || e instanceof HostError) {
         result = BigInt(-e.errno);
       } else {
@@ -162,17 +212,41 @@ export class LinuxKernel {
       }
     }
     if (this.strace) {
-      const line = outcome.kind === 'exit'
+      const line = outcome.kind === 'exit' || outcome.kind === 'thread-exit'
         ? formatStrace(this, def, args, undefined)
         : formatStrace(this, def, args, result);
-      this.strace(`${this.pid} ${line}`);
+      this.strace(`${thread.tid} ${line}`);
     }
     if (outcome.kind === 'exit') {
       try { flushAllShared(this); } catch { /* best effort */ }
       return outcome;
     }
+    if (outcome.kind === 'thread-exit') {
+      exitThread(this, thread);
+      return outcome;
+    }
     if (!keep) x[10] = result;
     return outcome;
+  }
+
+  /**
+   * Finishes the blocked system call of `thread` (now `current`) after the scheduler ended its
+   * wait: sets a0 and logs it, or returns 'restart' when the ecall must run again (pc stays).
+   */
+  completeWait(thread: Thread): WaitResult {
+    const r = thread.wakeResult;
+    const call = thread.blockedCall;
+    thread.wakeResult = undefined;
+    thread.blockedCall = undefined;
+    if (r === undefined || r === 'restart') return 'restart';
+    thread.hart.x[10] = r;
+    if (this.strace && call) this.strace(`${thread.tid} ${formatStrace(this, call.def, call.args, r)}`);
+    return r;
+  }
+
+  /** Ends the process from outside a system call (a fatal signal, a deadlock): shared mappings reach their files. */
+  flushOnExit(): void {
+    try { flushAllShared(this); } catch { /* best effort */ }
   }
 
   deliverSignal(sig: number, faultAddr?: bigint): 'terminate' | 'handled' {

@@ -1,10 +1,16 @@
 /**
- * The process VM: one hart in user mode plus a Linux kernel personality. Guest code runs on an
- * engine until it traps; `ecall` becomes a system call, faults become signals, exactly where a
- * real kernel would take them. Everything host-specific arrives through `host`.
+ * The process VM: harts in user mode, one per guest thread, plus a Linux kernel personality.
+ * Guest code runs on an engine until it traps; `ecall` becomes a system call, faults become
+ * signals, exactly where a real kernel would take them. Everything host-specific arrives
+ * through `host`.
+ *
+ * Threads take turns on the one host thread, like tasks on a uniprocessor: the kernel's
+ * scheduler picks the next runnable thread, which runs on its own hart and engine instance for
+ * a slice of THREAD_SLICE instructions, or until it blocks, yields or exits. (Engine instances
+ * are cheap: every interpreter shares one compiled, JIT-optimised run loop.)
  */
 import { UserCsrs } from '../../machine/csr.js';
-import { HartState } from '../../machine/hart.js';
+import { HartState, NUM_RESERVATION } from '../../machine/hart.js';
 import { FlatMemory } from '../../machine/memory.js';
 import { Cause, CAUSE_NAMES } from '../../machine/trap.js';
 import type { Engine } from '../../engines/engine.js';
@@ -14,6 +20,7 @@ import { AddressSpace } from './address-space.js';
 import type { HostSystem } from './host.js';
 import { LinuxKernel, type MountSpec } from './kernel.js';
 import { loadProcess } from './loader.js';
+import type { Thread } from './thread.js';
 
 export const SIGNAL_NAMES: Record<number, string> = {
   4: 'Illegal instruction', 5: 'Trace/breakpoint trap', 6: 'Aborted', 7: 'Bus error', 8: 'Floating point exception',
@@ -54,19 +61,31 @@ export interface ProcessResult {
   signal?: number;
   /** Set when --max-insns stopped the guest. */
   stoppedAtLimit?: boolean;
+  /** Set when every thread was blocked for good (status DEADLOCK_STATUS). */
+  deadlock?: boolean;
+  /** Instructions retired by all threads. */
   instret: number;
 }
 
 const STACK_SIZE = 8 << 20;
-/** Instructions an engine runs between checks of the instruction limit. */
+/** Instructions an engine runs between checks of the instruction limit, with one thread. */
 const SLICE = 1 << 24;
+/**
+ * A thread's time slice when there are several: fixed, so that the interleaving (and everything
+ * a racy program prints) is the same on every run. 10,000 instructions is about 0.1 ms of guest
+ * time: short enough that a thread spinning on a lock another thread holds wastes little, long
+ * enough that switching costs nothing measurable.
+ */
+export const THREAD_SLICE = 10_000;
+/** Exit status when every thread waits for another and nothing can wake any of them. */
+export const DEADLOCK_STATUS = 125;
 
 export class ProcessVM {
-  readonly hart = new HartState();
   readonly mem: FlatMemory;
   readonly space: AddressSpace;
   readonly kernel: LinuxKernel;
-  readonly engine: Engine;
+  /** The thread that ran last (the main thread before run()). */
+  private running: Thread;
 
   constructor(private readonly opts: ProcessVmOptions) {
     this.mem = new FlatMemory(opts.memorySize);
@@ -74,50 +93,118 @@ export class ProcessVM {
     const random16 = new Uint8Array(16);
     opts.host.randomFill(random16);
     const ids = opts.host.identity();
-    const loaded = loadProcess(this.space, this.hart, {
+    const hart = new HartState();
+    const loaded = loadProcess(this.space, hart, {
       exe: opts.exe, exePath: opts.exePath, argv: opts.argv, envp: opts.envp,
       readInterpreter: opts.readInterpreter, random16, ids: { uid: ids.uid, gid: ids.gid },
     });
     this.space.brkStart = this.space.brkEnd = loaded.imageEnd;
     this.kernel = new LinuxKernel({
-      mem: this.mem, hart: this.hart, space: this.space, host: opts.host, mounts: opts.mounts, sysroot: opts.sysroot,
+      mem: this.mem, hart, space: this.space, host: opts.host, mounts: opts.mounts, sysroot: opts.sysroot,
       cwd: opts.cwd, exePath: opts.exePath, strace: opts.strace, warn: opts.warn,
     });
-    const csrs = new UserCsrs(this.hart);
-    this.engine = opts.engine === 'jit' && !opts.trace ? new Translator(this.hart, this.mem, csrs, { hotThreshold: opts.jitThreshold }) : new Interpreter(this.hart, this.mem, csrs, opts.trace);
+    this.running = this.kernel.current;
+    this.engineOf(this.running);
   }
 
+  /** The hart of the thread that ran last (the main thread's before and after a single-threaded run). */
+  get hart(): HartState { return this.running.hart; }
+  get engine(): Engine { return this.engineOf(this.running); }
+
+  /** Each thread has its own engine instance, bound to its hart and the shared memory. */
+  private engineOf(t: Thread): Engine {
+    if (t.engine) return t.engine;
+    const csrs = new UserCsrs(t.hart);
+    return (t.engine = this.opts.engine === 'jit' && !this.opts.trace
+      ? new Translator(t.hart, this.mem, csrs, { hotThreshold: this.opts.jitThreshold })
+      : new Interpreter(t.hart, this.mem, csrs, this.opts.trace));
+  }
+
+  /** Runs threads, round-robin, until the process exits. */
   run(): ProcessResult {
-    const { hart, kernel, engine } = this;
-    const limit = this.opts.maxInsns ?? Infinity;
+    const sched = this.kernel.sched;
     for (;;) {
-      const budget = Math.min(SLICE, limit - hart.instret);
-      if (budget <= 0) return { status: 124, stoppedAtLimit: true, instret: hart.instret };
+      const pick = sched.next();
+      if (pick.kind === 'deadlock') {
+        this.opts.warn(`univm: deadlock: every thread is blocked and none can be woken (${pick.report})`);
+        this.kernel.flushOnExit();
+        return { status: DEADLOCK_STATUS, deadlock: true, instret: sched.totalRetired() };
+      }
+      const result = this.runSlice(pick.thread);
+      if (result) return result;
+    }
+  }
+
+  /** Runs one time slice of `t`; returns the process's result when the process ends. */
+  private runSlice(t: Thread): ProcessResult | undefined {
+    const { kernel } = this;
+    const sched = kernel.sched;
+    const hart = t.hart;
+    const engine = this.engineOf(t);
+    // Another thread may have written to the reserved address since this one's LR.
+    if (this.running !== t) hart.num[NUM_RESERVATION] = -1;
+    this.running = t;
+    kernel.current = t;
+    const limit = this.opts.maxInsns ?? Infinity;
+    const start = hart.instret;
+    const retiredBefore = sched.totalRetired() - start;
+
+    // A blocked system call that has ended completes now; then signals sent meanwhile.
+    let fault: bigint | undefined;
+    let cause: number | undefined;
+    let signal: number | undefined;
+    if (t.wakeResult !== undefined && kernel.completeWait(t) !== 'restart') {
+      hart.pc += 4;
+      hart.instret += 1;
+    }
+    signal = kernel.takePendingSignal();
+
+    for (;;) {
+      if (signal !== undefined) {
+        const ended = this.deliver(t, signal, cause, fault);
+        if (ended) return ended;
+        signal = cause = fault = undefined;
+      }
+      // Alone, a thread runs until it traps; once it has company (it may just have created a
+      // thread), slices are THREAD_SLICE long.
+      const slice = sched.live > 1 ? THREAD_SLICE : SLICE;
+      const used = hart.instret - start;
+      if (used >= slice) return undefined;
+      const budget = Math.min(slice - used, limit - retiredBefore - hart.instret);
+      if (budget <= 0) return { status: 124, stoppedAtLimit: true, instret: retiredBefore + hart.instret };
       const exit = engine.run(budget);
       if (exit.kind === 'budget') continue;
-      let signal: number | undefined;
       if (exit.cause === Cause.EcallU) {
         const outcome = kernel.syscall();
-        if (outcome.kind === 'exit') return { status: outcome.status & 0xff, instret: hart.instret };
+        switch (outcome.kind) {
+          case 'exit': return { status: outcome.status & 0xff, instret: sched.totalRetired() };
+          case 'thread-exit': case 'block': return undefined;
+          default: break;
+        }
         hart.pc += 4;
         hart.instret += 1;
         signal = kernel.takePendingSignal();
-        if (signal === undefined) continue;
+        if (outcome.kind === 'yield' && signal === undefined) return undefined;
       } else {
+        cause = exit.cause;
+        fault = exit.tval;
         signal = signalForTrap(exit.cause);
       }
-      const fault = exit.cause === Cause.EcallU ? undefined : exit.tval;
-      if (kernel.deliverSignal(signal, fault) === 'handled') continue;
-      // Like a shell, say nothing when a broken pipe ends the guest (`univm run prog | head`).
-      if (signal !== SIGPIPE) {
-        this.opts.warn(`univm: uncaught target signal ${signal} (${SIGNAL_NAMES[signal] ?? `signal ${signal}`})${CORE_SIGNALS.has(signal) ? ' - core dumped' : ''}`);
-      }
-      if (exit.cause !== Cause.EcallU) {
-        this.opts.warn(`univm: ${CAUSE_NAMES[exit.cause] ?? `trap ${exit.cause}`} at pc 0x${hart.pc.toString(16)}` +
-          (exit.cause === Cause.IllegalInsn ? ` (instruction 0x${exit.tval.toString(16)})` : `, address 0x${BigInt.asUintN(64, exit.tval).toString(16)}`));
-      }
-      return { status: 128 + signal, signal, instret: hart.instret };
     }
+  }
+
+  /** Delivers `signal` to `t` (current); returns the process's result when it kills the process. */
+  private deliver(t: Thread, signal: number, cause: number | undefined, tval: bigint | undefined): ProcessResult | undefined {
+    if (this.kernel.deliverSignal(signal, cause === undefined ? undefined : tval) === 'handled') return undefined;
+    // Like a shell, say nothing when a broken pipe ends the guest (`univm run prog | head`).
+    if (signal !== SIGPIPE) {
+      this.opts.warn(`univm: uncaught target signal ${signal} (${SIGNAL_NAMES[signal] ?? `signal ${signal}`})${CORE_SIGNALS.has(signal) ? ' - core dumped' : ''}`);
+    }
+    if (cause !== undefined) {
+      this.opts.warn(`univm: ${CAUSE_NAMES[cause] ?? `trap ${cause}`} at pc 0x${t.hart.pc.toString(16)}` +
+        (cause === Cause.IllegalInsn ? ` (instruction 0x${tval!.toString(16)})` : `, address 0x${BigInt.asUintN(64, tval!).toString(16)}`));
+    }
+    return { status: 128 + signal, signal, instret: this.kernel.sched.totalRetired() };
   }
 }
 

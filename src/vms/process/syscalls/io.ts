@@ -16,7 +16,7 @@ import { HostError } from '../host.js';
 import { int, size, uint, type LinuxKernel } from '../kernel.js';
 import { dirent64Size, DIRENT64_NAME_OFFSET } from '../structs.js';
 import { coherentFileAccess } from './memory.js';
-import { raise } from './signals.js';
+import { raise, restartsAfter } from './signals.js';
 import { installFd } from './fs.js';
 import type { Args, SyscallDef } from './types.js';
 
@@ -29,6 +29,14 @@ function readInto(k: LinuxKernel, f: OpenFile, buf: Uint8Array): number {
     return coherentFileAccess(k, f, false, () => f.read(buf));
   } catch (e) {
     if (e instanceof SysError && e.errno === EAGAIN && f instanceof PipeEnd && f.wouldBlock) {
+      // Another thread may write: wait until there is data or no writer, then read again.
+      if (k.mayBlock()) {
+        k.blockOn({
+          what: `read from an empty pipe (${f.description})`,
+          ready: () => f.readReady(),
+          interrupted: (sig) => (restartsAfter(k, sig) ? 'restart' : BigInt(-EINTR)),
+        });
+      }
       k.warnOnce('pipe-block', 'univm: warning: read from an empty pipe whose write end is open would block forever (single-threaded guest); returning -EAGAIN');
     }
     throw e;
@@ -40,7 +48,7 @@ function writeFrom(k: LinuxKernel, f: OpenFile, buf: Uint8Array): number {
     return coherentFileAccess(k, f, true, () => f.write(buf));
   } catch (e) {
     // A closed host pipe (`| head`) reports EPIPE through the host: the guest gets SIGPIPE too.
-    if ((e instanceof SysError || e instanceof HostError) && e.errno === EPIPE) raise(k, SIGPIPE);
+    if ((e instanceof SysError || e instanceof HostError) && e.errno === EPIPE) raise(k, SIGPIPE, undefined, k.current);
     throw e;
   }
 }
@@ -423,8 +431,21 @@ function readiness(f: OpenFile, events: number): number {
   return r;
 }
 
-/** Nothing is ready: wait out a finite timeout, or report that waiting forever is impossible. */
-function waitNothingReady(k: LinuxKernel, timeoutNs: bigint | undefined, what: string): number {
+/**
+ * Nothing is ready. With other threads, block until `ready()` (the call then runs again and
+ * reports what it finds) or the timeout; alone, wait out a finite timeout, or report that
+ * waiting forever is impossible.
+ */
+function waitNothingReady(k: LinuxKernel, timeoutNs: bigint | undefined, what: string, ready: () => boolean, onTimeout?: () => void): number {
+  if (timeoutNs === 0n) return 0;
+  if (k.mayBlock()) {
+    k.blockOn({
+      what,
+      ready,
+      deadline: timeoutNs === undefined ? undefined : k.host.monotonicNs() + timeoutNs,
+      timeout: () => { onTimeout?.(); return 0n; },
+    });
+  }
   if (timeoutNs === undefined) {
     k.warnOnce(`${what}-forever`, `univm: warning: ${what} with no timeout and nothing ready would block forever (single-threaded guest); returning -EINTR`);
     fail(EINTR);
@@ -440,11 +461,8 @@ function readTimeout(k: LinuxKernel, ts: bigint): bigint | undefined {
   return sec * 1_000_000_000n + nsec;
 }
 
-function ppoll(k: LinuxKernel, a: Args): number {
-  const nfds = uint(a[1]);
-  if (nfds > k.fds.limit) fail(EINVAL);
-  const base = k.check(a[0], nfds * 8, PROT_R | PROT_W);
-  const timeout = readTimeout(k, a[2]);
+/** Fills in revents for each pollfd (unless `dry`) and counts the ready ones. */
+function pollScan(k: LinuxKernel, base: number, nfds: number, dry: boolean): number {
   const dv = k.mem.dv;
   let ready = 0;
   for (let i = 0; i < nfds; i++) {
@@ -456,19 +474,24 @@ function ppoll(k: LinuxKernel, a: Args): number {
       const e = k.fds.entry(fd);
       rev = e ? readiness(e.file, events | POLLERR | POLLHUP) & (events | POLLERR | POLLHUP | POLLNVAL) : POLLNVAL;
     }
-    dv.setInt16(at + 6, rev, true);
+    if (!dry) dv.setInt16(at + 6, rev, true);
     if (rev) ready++;
   }
-  if (ready === 0) return waitNothingReady(k, timeout, 'poll');
   return ready;
 }
 
-function pselect6(k: LinuxKernel, a: Args): number {
-  const nfds = int(a[0]);
-  if (nfds < 0 || nfds > k.fds.limit) fail(EINVAL);
-  const words = Math.ceil(nfds / 64);
-  const sets = [a[1], a[2], a[3]].map((p) => (p === 0n ? undefined : k.check(p, words * 8, PROT_R | PROT_W)));
-  const timeout = readTimeout(k, a[4]);
+function ppoll(k: LinuxKernel, a: Args): number {
+  const nfds = uint(a[1]);
+  if (nfds > k.fds.limit) fail(EINVAL);
+  const base = k.check(a[0], nfds * 8, PROT_R | PROT_W);
+  const timeout = readTimeout(k, a[2]);
+  const ready = pollScan(k, base, nfds, false);
+  if (ready === 0) return waitNothingReady(k, timeout, 'poll', () => pollScan(k, base, nfds, true) > 0);
+  return ready;
+}
+
+/** select's three sets: which fds are ready in each (EBADF for a closed fd in a set). */
+function selectScan(k: LinuxKernel, nfds: number, sets: (number | undefined)[]): { results: boolean[][]; ready: number } {
   const dv = k.mem.dv;
   const results: boolean[][] = [[], [], []];
   let ready = 0;
@@ -486,16 +509,37 @@ function pselect6(k: LinuxKernel, a: Args): number {
       if (ok) ready++;
     }
   }
-  for (let s = 0; s < 3; s++) {
-    const at = sets[s];
-    if (at === undefined) continue;
-    for (let w = 0; w < words; w++) {
-      let v = 0n;
-      for (let b = 0; b < 64; b++) if (results[s][w * 64 + b]) v |= 1n << BigInt(b);
-      dv.setBigUint64(at + w * 8, v, true);
+  return { results, ready };
+}
+
+function pselect6(k: LinuxKernel, a: Args): number {
+  const nfds = int(a[0]);
+  if (nfds < 0 || nfds > k.fds.limit) fail(EINVAL);
+  const words = Math.ceil(nfds / 64);
+  const sets = [a[1], a[2], a[3]].map((p) => (p === 0n ? undefined : k.check(p, words * 8, PROT_R | PROT_W)));
+  const timeout = readTimeout(k, a[4]);
+  const dv = k.mem.dv;
+  const writeSets = (results: boolean[][]) => {
+    for (let s = 0; s < 3; s++) {
+      const at = sets[s];
+      if (at === undefined) continue;
+      for (let w = 0; w < words; w++) {
+        let v = 0n;
+        for (let b = 0; b < 64; b++) if (results[s][w * 64 + b]) v |= 1n << BigInt(b);
+        dv.setBigUint64(at + w * 8, v, true);
+      }
     }
+  };
+  const { results, ready } = selectScan(k, nfds, sets);
+  if (ready === 0 && timeout !== 0n && k.mayBlock()) {
+    // The sets stay intact while blocked: the call runs again on them when something is ready
+    // (a descriptor closed meanwhile counts as ready, so that the rerun reports EBADF); a
+    // timeout clears them.
+    const isReady = () => { try { return selectScan(k, nfds, sets).ready > 0; } catch { return true; } };
+    return waitNothingReady(k, timeout, 'select', isReady, () => writeSets(results));
   }
-  if (ready === 0) return waitNothingReady(k, timeout, 'select');
+  writeSets(results);
+  if (ready === 0) return waitNothingReady(k, timeout, 'select', () => false);
   return ready;
 }
 

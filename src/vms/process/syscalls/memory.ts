@@ -357,7 +357,7 @@ function membarrier(_k: LinuxKernel, a: Args): number {
   const cmd = int(a[0]);
   if (cmd === MEMBARRIER_CMD_QUERY) return MEMBARRIER_SUPPORTED;
   if (cmd & ~MEMBARRIER_SUPPORTED || (cmd & (cmd - 1)) !== 0) fail(EINVAL);
-  return 0; // one hart: every barrier is already satisfied
+  return 0; // one CPU, threads run in turns: every barrier is already satisfied
 }
 
 function noop(): number { return 0; }

@@ -1,21 +1,15 @@
 import { PAGE_SIZE, PROT_R, PROT_W } from '../../../machine/memory.js';
 import {
-  FUTEX_CLOCK_REALTIME, FUTEX_CMP_REQUEUE, FUTEX_CMP_REQUEUE_PI, FUTEX_LOCK_PI, FUTEX_LOCK_PI2,
-  FUTEX_REQUEUE, FUTEX_TRYLOCK_PI, FUTEX_UNLOCK_PI, FUTEX_WAIT, FUTEX_WAIT_BITSET,
-  FUTEX_WAIT_REQUEUE_PI, FUTEX_WAKE, FUTEX_WAKE_BITSET, FUTEX_WAKE_OP, RLIMIT_CORE, RLIMIT_MEMLOCK,
-  RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_RTPRIO, RLIMIT_SIGPENDING,
-  RLIMIT_STACK, RLIM_INFINITY, RLIM_NLIMITS, CLOCK_MONOTONIC, CLOCK_REALTIME,
+  RLIMIT_CORE, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_NOFILE, RLIMIT_NPROC,
+  RLIMIT_RTPRIO, RLIMIT_SIGPENDING, RLIMIT_STACK, RLIM_INFINITY, RLIM_NLIMITS,
 } from '../abi.js';
-import {
-  EAGAIN, EDEADLK, EINVAL, ENOSYS, EPERM, ESRCH, ETIMEDOUT, fail,
-} from '../errno.js';
+import { EINVAL, ENOSYS, EPERM, ESRCH, fail } from '../errno.js';
 import { int, size, uint, type LinuxKernel } from '../kernel.js';
 import { writeTimeval } from '../structs.js';
-import { clockNow } from './time.js';
 import { ExitRequest, type Args, type SyscallDef } from './types.js';
 import { freePages } from './vfs.js';
 
-/** Process identity, limits, system information, futexes and exit. */
+/** Process identity, limits, system information and exit_group (threads and futexes: threads.ts). */
 
 const MiB = 1n << 20n;
 
@@ -124,7 +118,7 @@ function getrandom(k: LinuxKernel, a: Args): number {
   return out.length;
 }
 
-/** One CPU: programs size their thread pools from this, and threads are not supported. */
+/** One CPU: programs size their thread pools from this (threads share one host thread). */
 function schedGetaffinity(k: LinuxKernel, a: Args): number {
   const pid = int(a[0]);
   if (pid !== 0 && pid !== k.pid) fail(ESRCH);
@@ -169,110 +163,6 @@ function prctl(k: LinuxKernel, a: Args): number {
     case PR_SET_VMA: return 0;
     default: fail(EINVAL);
   }
-}
-
-/**
- * futex for a single thread. Nobody else can change the word or wake us, so:
- *  - WAIT returns EAGAIN when the word differs from the expected value; otherwise it sleeps out
- *    its timeout (if any) and returns ETIMEDOUT, and with no timeout (a certain deadlock on a
- *    real single-threaded process) it warns once and returns ETIMEDOUT instead of hanging;
- *  - WAKE and REQUEUE wake nobody (0); WAKE_OP still performs its operation on the second word;
- *  - the PI lock operations take and release the lock word as if uncontended.
- */
-function futex(k: LinuxKernel, a: Args): number {
-  const op = int(a[1]);
-  const cmd = op & 127;
-  const uaddr = a[0];
-  const val = uint(a[2]);
-  if (uaddr & 3n) fail(EINVAL);
-  switch (cmd) {
-    case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET:
-    case FUTEX_WAIT_REQUEUE_PI: {
-      if (cmd === FUTEX_WAIT_BITSET && uint(a[5]) === 0) fail(EINVAL);
-      const cur = k.readU32(uaddr);
-      if (cur !== val) fail(EAGAIN);
-      if (a[3] === 0n) {
-        k.warnOnce('futex-forever', 'univm: warning: futex wait with no timeout in a single-threaded guest would never be woken; returning -ETIMEDOUT');
-        fail(ETIMEDOUT);
-      }
-      const sec = k.readI64(a[3]), nsec = k.readI64(a[3] + 8n);
-      if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) fail(EINVAL);
-      let ns = sec * 1_000_000_000n + nsec;
-      if (cmd !== FUTEX_WAIT) ns -= clockNow(k, op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC);
-      if (ns > 0n) k.host.sleepNs(ns);
-      fail(ETIMEDOUT);
-    }
-    case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
-      k.check(uaddr, 4, PROT_R);
-      return 0;
-    case FUTEX_REQUEUE:
-      return 0;
-    case FUTEX_CMP_REQUEUE:
-    case FUTEX_CMP_REQUEUE_PI:
-      if (k.readU32(uaddr) !== uint(a[5])) fail(EAGAIN);
-      return 0;
-    case FUTEX_WAKE_OP: {
-      const uaddr2 = a[4];
-      const encoded = uint(a[5]);
-      const opKind = (encoded >>> 28) & 7;
-      const shift = (encoded >>> 28) & 8;
-      let oparg = (encoded << 8) >> 20; // sign-extended 12 bits
-      if (shift) oparg = 1 << (oparg & 31);
-      const old = k.readU32(uaddr2);
-      let next: number;
-      switch (opKind) {
-        case 0: next = oparg; break; // SET
-        case 1: next = old + oparg; break; // ADD
-        case 2: next = old | oparg; break; // OR
-        case 3: next = old & ~oparg; break; // ANDN
-        case 4: next = old ^ oparg; break; // XOR
-        default: fail(ENOSYS);
-      }
-      k.writeU32(uaddr2, next >>> 0);
-      return 0;
-    }
-    case FUTEX_LOCK_PI:
-    case FUTEX_LOCK_PI2:
-    case FUTEX_TRYLOCK_PI: {
-      const cur = k.readU32(uaddr);
-      if ((cur & 0x3fffffff) === k.pid) fail(EDEADLK);
-      if ((cur & 0x3fffffff) !== 0) {
-        if (cmd === FUTEX_TRYLOCK_PI) fail(EAGAIN);
-        fail(EDEADLK); // held by a thread that does not exist: waiting would never end
-      }
-      k.writeU32(uaddr, k.pid);
-      return 0;
-    }
-    case FUTEX_UNLOCK_PI: {
-      const cur = k.readU32(uaddr);
-      if ((cur & 0x3fffffff) !== k.pid) fail(EPERM);
-      k.writeU32(uaddr, 0);
-      return 0;
-    }
-    default:
-      fail(ENOSYS);
-  }
-}
-
-function setTidAddress(k: LinuxKernel, a: Args): number {
-  k.clearChildTid = a[0];
-  return k.pid;
-}
-
-function setRobustList(k: LinuxKernel, a: Args): number {
-  if (size(a[1]) !== 24) fail(EINVAL);
-  k.robustList = [a[0], a[1]];
-  return 0;
-}
-
-function getRobustList(k: LinuxKernel, a: Args): number {
-  const pid = int(a[0]);
-  if (pid !== 0 && pid !== k.pid) fail(ESRCH);
-  k.writeU64(a[1], k.robustList[0]);
-  k.writeU64(a[2], 24n);
-  return 0;
 }
 
 /** riscv_hwprobe: an RV64IMAFDC hart. Unknown keys get key -1, as the kernel does. */
@@ -335,20 +225,14 @@ function samePid(k: LinuxKernel, v: bigint): void {
 }
 
 export const processSyscalls: SyscallDef[] = [
-  { nr: 93, name: 'exit', fmt: 'd', fn: exitGroup },
   { nr: 94, name: 'exit_group', fmt: 'd', fn: exitGroup },
   { nr: 92, name: 'personality', fmt: 'x', fn: (k, a) => { const old = k.personality; if (uint(a[0]) !== 0xffffffff) k.personality = uint(a[0]); return old; } },
-  { nr: 96, name: 'set_tid_address', fmt: 'p', fn: setTidAddress },
-  { nr: 98, name: 'futex', fmt: 'pdupxu', fn: futex },
-  { nr: 99, name: 'set_robust_list', fmt: 'pu', fn: setRobustList },
-  { nr: 100, name: 'get_robust_list', fmt: 'dpp', fn: getRobustList },
   { nr: 118, name: 'sched_setparam', fmt: 'dp', fn: (k, a) => { samePid(k, a[0]); return 0; } },
   { nr: 119, name: 'sched_setscheduler', fmt: 'ddp', fn: (k, a) => { samePid(k, a[0]); if (int(a[1]) !== 0) fail(EPERM); return 0; } },
   { nr: 120, name: 'sched_getscheduler', fmt: 'd', fn: (k, a) => { samePid(k, a[0]); return 0; } },
   { nr: 121, name: 'sched_getparam', fmt: 'dp', fn: (k, a) => { samePid(k, a[0]); k.writeI32(a[1], 0); return 0; } },
   { nr: 122, name: 'sched_setaffinity', fmt: 'dup', fn: (k, a) => { samePid(k, a[0]); k.bytesIn(a[2], Math.min(size(a[1]), 128)); return 0; } },
   { nr: 123, name: 'sched_getaffinity', fmt: 'dup', fn: schedGetaffinity },
-  { nr: 124, name: 'sched_yield', fmt: '', fn: () => 0 },
   { nr: 125, name: 'sched_get_priority_max', fmt: 'd', fn: (_k, a) => { const p = int(a[0]); if (p === 1 || p === 2) return 99; if (p === 0 || p === 3 || p === 5) return 0; fail(EINVAL); } },
   { nr: 126, name: 'sched_get_priority_min', fmt: 'd', fn: (_k, a) => { const p = int(a[0]); if (p === 1 || p === 2) return 1; if (p === 0 || p === 3 || p === 5) return 0; fail(EINVAL); } },
   { nr: 140, name: 'setpriority', fmt: 'ddd', fn: () => 0 },
@@ -384,7 +268,6 @@ export const processSyscalls: SyscallDef[] = [
   { nr: 175, name: 'geteuid', fmt: '', fn: (k) => k.ids.uid },
   { nr: 176, name: 'getgid', fmt: '', fn: (k) => k.ids.gid },
   { nr: 177, name: 'getegid', fmt: '', fn: (k) => k.ids.gid },
-  { nr: 178, name: 'gettid', fmt: '', fn: (k) => k.pid },
   { nr: 179, name: 'sysinfo', fmt: 'p', fn: sysinfo },
   { nr: 258, name: 'riscv_hwprobe', fmt: 'puupx', fn: riscvHwprobe },
   { nr: 261, name: 'prlimit64', fmt: 'ddpp', fn: prlimit64 },

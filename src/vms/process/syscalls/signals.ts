@@ -1,6 +1,6 @@
 import { MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_R, PROT_W, PROT_X } from '../../../machine/memory.js';
 import {
-  BUS_ADRALN, FPE_INTDIV, ILL_ILLOPC, MINSIGSTKSZ, NSIG, SA_NODEFER, SA_ONSTACK, SA_RESETHAND,
+  BUS_ADRALN, FPE_INTDIV, ILL_ILLOPC, MINSIGSTKSZ, NSIG, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART,
   SA_SIGINFO, SEGV_ACCERR, SEGV_MAPERR, SIG_BLOCK, SIG_DFL, SIG_IGN, SIG_SETMASK, SIG_UNBLOCK,
   SIGBUS, SIGCHLD, SIGCONT, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGSTOP, SIGTRAP, SIGTSTP, SIGTTIN,
   SIGTTOU, SIGURG, SIGWINCH, SI_TKILL, SI_USER, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, TRAP_BRKPT,
@@ -8,11 +8,13 @@ import {
 import { EAGAIN, EINTR, EINVAL, ENOMEM, EPERM, ESRCH, fail } from '../errno.js';
 import { int, size, type LinuxKernel } from '../kernel.js';
 import { formatSignalDelivery } from '../strace.js';
+import type { Thread } from '../thread.js';
 import { KEEP_A0, type Args, type SyscallDef } from './types.js';
 
 /**
- * Signals for a single-threaded process: dispositions, the blocked mask, signals the guest
- * raised on itself, the alternate stack, and the riscv64 rt_sigframe built on delivery.
+ * Signals: dispositions (shared by the threads of the process), each thread's blocked mask and
+ * pending signals, process-directed signals, the alternate stack (per thread), and the riscv64
+ * rt_sigframe built on delivery.
  *
  * Frame layout (what the riscv64 kernel pushes, 1088 bytes, 16-byte aligned):
  *   +0    siginfo_t (128)          si_signo, si_errno, si_code, then si_addr or (si_pid, si_uid)
@@ -32,11 +34,29 @@ const UNBLOCKABLE = (1n << BigInt(SIGKILL - 1)) | (1n << BigInt(SIGSTOP - 1));
 
 const bit = (sig: number): bigint => 1n << BigInt(sig - 1);
 
+/** The lowest signal number in a non-empty set. */
+function lowest(set: bigint): number {
+  let sig = 1;
+  while (!(set & bit(sig))) sig++;
+  return sig;
+}
+
 interface PendingInfo { code: number; pid: number; uid: number }
 
-export class SignalState {
+/** What the threads of a process share (CLONE_SIGHAND): dispositions, process-directed signals, the trampoline. */
+export class SignalShared {
   readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, mask: 0n }));
+  /** Process-directed signals that every thread blocked when they were sent. */
+  pending = 0n;
+  readonly info = new Map<number, PendingInfo>();
+  /** Address of the sigreturn trampoline page, mapped on first use. */
+  trampoline: number | undefined;
+}
+
+/** One thread's signal state; `shared` is the process's. */
+export class SignalState {
   blocked = 0n;
+  /** Signals directed at this thread (tgkill, faults, process signals it was chosen for). */
   pending = 0n;
   /** Pending signals that stand for a synchronous fault (delivered with fault semantics). */
   forced = 0n;
@@ -44,29 +64,66 @@ export class SignalState {
   altSp = 0n;
   altSize = 0n;
   altAutodisarm = false;
-  /** Address of the sigreturn trampoline page, mapped on first use. */
-  trampoline: number | undefined;
   /** The mask rt_sigsuspend replaced, to be saved in the next frame. */
   suspendSaved: bigint | undefined;
-  private lastTaken: { sig: number; forced: boolean } | undefined;
+  private lastTaken: { sig: number; forced: boolean; info: PendingInfo | undefined } | undefined;
+
+  constructor(readonly shared: SignalShared = new SignalShared()) {}
+
+  get actions(): SigAction[] { return this.shared.actions; }
+
+  private ownReady(): bigint { return this.pending & (~this.blocked | this.forced | UNBLOCKABLE); }
+  private sharedReady(): bigint { return this.shared.pending & (~this.blocked | UNBLOCKABLE); }
+
+  /** The signal takePending would return, without taking it. */
+  deliverable(): number | undefined {
+    const ready = this.ownReady() | this.sharedReady();
+    return ready === 0n ? undefined : lowest(ready);
+  }
+
+  /** Pending for this thread or the process, blocked or not (rt_sigpending before masking). */
+  allPending(): bigint { return this.pending | this.shared.pending; }
 
   takePending(): number | undefined {
-    const ready = this.pending & (~this.blocked | this.forced | UNBLOCKABLE);
-    if (ready === 0n) return undefined;
-    let sig = 1;
-    while (!(ready & bit(sig))) sig++;
-    const forced = (this.forced & bit(sig)) !== 0n;
-    this.pending &= ~bit(sig);
-    this.forced &= ~bit(sig);
-    this.lastTaken = { sig, forced };
+    const own = this.ownReady(), sh = this.sharedReady();
+    if ((own | sh) === 0n) return undefined;
+    const sig = lowest(own | sh);
+    if (own & bit(sig)) {
+      const forced = (this.forced & bit(sig)) !== 0n;
+      this.pending &= ~bit(sig);
+      this.forced &= ~bit(sig);
+      this.lastTaken = { sig, forced, info: this.info.get(sig) };
+      this.info.delete(sig);
+    } else {
+      this.shared.pending &= ~bit(sig);
+      this.lastTaken = { sig, forced: false, info: this.shared.info.get(sig) };
+      this.shared.info.delete(sig);
+    }
     return sig;
   }
 
-  /** True when `sig` was just handed out by takePending as a signal the guest raised. */
-  consumeRaised(sig: number): boolean {
+  /** Takes a pending signal of `set` (blocked or not) for rt_sigtimedwait, with its info. */
+  takeFrom(set: bigint): { sig: number; info: PendingInfo | undefined } | undefined {
+    const own = this.pending & set, sh = this.shared.pending & set;
+    if ((own | sh) === 0n) return undefined;
+    const sig = lowest(own | sh);
+    const from = own & bit(sig) ? this : this.shared;
+    from.pending &= ~bit(sig);
+    if (from === this) this.forced &= ~bit(sig);
+    const info = from.info.get(sig);
+    from.info.delete(sig);
+    return { sig, info };
+  }
+
+  /**
+   * When `sig` was just handed out by takePending as a signal raised by a thread (not a fault),
+   * its sender's details; undefined otherwise.
+   */
+  consumeRaised(sig: number): { info: PendingInfo | undefined } | undefined {
     const t = this.lastTaken;
     this.lastTaken = undefined;
-    return t !== undefined && t.sig === sig && !t.forced;
+    if (t === undefined || t.sig !== sig || t.forced) return undefined;
+    return { info: t.info };
   }
 
   onAltStack(sp: bigint): boolean {
@@ -86,16 +143,42 @@ function ignored(st: SignalState, sig: number): boolean {
   return h === SIG_IGN || (h === SIG_DFL && defaultIgnored(sig));
 }
 
-/** Makes `sig` pending on the process (kill/tgkill on itself, SIGPIPE on a broken pipe). */
-export function raise(k: LinuxKernel, sig: number, code = SI_USER): void {
-  const st = k.signals;
-  if (ignored(st, sig) && !(st.blocked & bit(sig))) return;
-  st.pending |= bit(sig);
-  st.info.set(sig, { code, pid: k.pid, uid: k.ids.uid });
+/**
+ * Makes `sig` pending: on `target` (tgkill, tkill, SIGPIPE for the writer), or on the process
+ * (kill). A process-directed signal goes, as in Linux's complete_signal, to the calling thread
+ * if it does not block it, else to the first thread that does not; when every thread blocks it,
+ * it stays pending on the process until one unblocks it. An ignored signal is discarded unless
+ * blocked (it could be unignored before it is unblocked).
+ */
+export function raise(k: LinuxKernel, sig: number, code = SI_USER, target?: Thread): void {
+  const info = { code, pid: k.pid, uid: k.ids.uid };
+  if (target) {
+    const st = target.signals;
+    if (ignored(st, sig) && !(st.blocked & bit(sig))) return;
+    st.pending |= bit(sig);
+    st.info.set(sig, info);
+    return;
+  }
+  const cur = k.current;
+  const chosen = !(cur.signals.blocked & bit(sig)) ? cur : k.sched.threads.find((t) => !(t.signals.blocked & bit(sig)));
+  if (chosen) {
+    raise(k, sig, code, chosen);
+    return;
+  }
+  const sh = cur.signals.shared;
+  if (ignored(cur.signals, sig) && !(cur.signals.blocked & bit(sig))) return;
+  sh.pending |= bit(sig);
+  sh.info.set(sig, info);
+}
+
+/** Whether a blocked system call interrupted by `sig` restarts after the handler (SA_RESTART). */
+export function restartsAfter(k: LinuxKernel, sig: number): boolean {
+  const act = k.signals.actions[sig];
+  return act.handler !== SIG_DFL && act.handler !== SIG_IGN && (act.flags & SA_RESTART) !== 0;
 }
 
 function trampolineAddr(k: LinuxKernel): number | undefined {
-  const st = k.signals;
+  const st = k.signals.shared;
   if (st.trampoline !== undefined) return st.trampoline;
   const at = k.space.findFree(PAGE_SIZE);
   if (at === undefined) return undefined;
@@ -139,8 +222,7 @@ export function deliver(k: LinuxKernel, sig: number, faultAddr?: bigint): 'termi
   // siginfo
   dv.setInt32(frame, sig, true);
   if (raised) {
-    const info = st.info.get(sig) ?? { code: SI_USER, pid: k.pid, uid: k.ids.uid };
-    st.info.delete(sig);
+    const info = raised.info ?? { code: SI_USER, pid: k.pid, uid: k.ids.uid };
     dv.setInt32(frame + 8, info.code, true);
     dv.setInt32(frame + 16, info.pid, true);
     dv.setUint32(frame + 20, info.uid, true);
@@ -253,7 +335,10 @@ function rtSigaction(k: LinuxKernel, a: Args): number {
   }
   if (next) {
     st.actions[sig] = next;
-    if (ignored(st, sig)) { st.pending &= ~bit(sig); st.info.delete(sig); }
+    if (ignored(st, sig)) {
+      // Linux discards the signal wherever it is pending.
+      for (const s of [st.shared, ...k.sched.threads.map((t) => t.signals)]) { s.pending &= ~bit(sig); s.info.delete(sig); }
+    }
   }
   return 0;
 }
@@ -279,7 +364,7 @@ function rtSigprocmask(k: LinuxKernel, a: Args): number {
 
 function rtSigpending(k: LinuxKernel, a: Args): number {
   if (size(a[1]) > 8) fail(EINVAL);
-  k.writeU64(a[0], k.signals.pending & k.signals.blocked);
+  k.writeU64(a[0], k.signals.allPending() & k.signals.blocked);
   return 0;
 }
 
@@ -288,10 +373,17 @@ function rtSigsuspend(k: LinuxKernel, a: Args): number {
   const mask = k.readU64(a[0]) & ~UNBLOCKABLE;
   const st = k.signals;
   const old = st.blocked;
-  if (st.pending & ~mask) {
+  if (st.allPending() & ~mask) {
     st.suspendSaved = old;
     st.blocked = mask;
     fail(EINTR);
+  }
+  if (k.mayBlock()) {
+    // Wait with the temporary mask until a signal it lets through arrives; the frame built for
+    // that signal saves the old mask, which rt_sigreturn then restores.
+    st.suspendSaved = old;
+    st.blocked = mask;
+    k.blockOn({ what: 'rt_sigsuspend' });
   }
   k.warnOnce('sigsuspend', 'univm: warning: rt_sigsuspend with no deliverable signal would wait forever (single-threaded guest); returning -EINTR');
   fail(EINTR);
@@ -301,14 +393,10 @@ function rtSigtimedwait(k: LinuxKernel, a: Args): number {
   if (size(a[3]) !== 8) fail(EINVAL);
   const set = k.readU64(a[0]);
   const st = k.signals;
-  const hit = st.pending & set;
+  const hit = st.takeFrom(set);
   if (hit) {
-    let sig = 1;
-    while (!(hit & bit(sig))) sig++;
-    st.pending &= ~bit(sig);
-    st.forced &= ~bit(sig);
-    const info = st.info.get(sig) ?? { code: SI_USER, pid: k.pid, uid: k.ids.uid };
-    st.info.delete(sig);
+    const { sig } = hit;
+    const info = hit.info ?? { code: SI_USER, pid: k.pid, uid: k.ids.uid };
     if (a[1] !== 0n) {
       const out = k.bytesOut(a[1], 128);
       out.fill(0);
@@ -320,10 +408,23 @@ function rtSigtimedwait(k: LinuxKernel, a: Args): number {
     }
     return sig;
   }
+  let timeoutNs: bigint | undefined;
   if (a[2] !== 0n) {
     const sec = k.readI64(a[2]), nsec = k.readI64(a[2] + 8n);
     if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) fail(EINVAL);
-    k.host.sleepNs(sec * 1_000_000_000n + nsec);
+    timeoutNs = sec * 1_000_000_000n + nsec;
+  }
+  if (k.mayBlock() && timeoutNs !== 0n) {
+    // Another thread may send one of the signals: wait, then take it by running the call again.
+    k.blockOn({
+      what: 'rt_sigtimedwait',
+      ready: () => (st.allPending() & set) !== 0n,
+      deadline: timeoutNs === undefined ? undefined : k.host.monotonicNs() + timeoutNs,
+      timeout: () => BigInt(-EAGAIN),
+    });
+  }
+  if (timeoutNs !== undefined) {
+    k.host.sleepNs(timeoutNs);
     fail(EAGAIN);
   }
   k.warnOnce('sigtimedwait', 'univm: warning: rt_sigtimedwait with no pending signal and no timeout would wait forever (single-threaded guest); returning -EINTR');
@@ -365,17 +466,26 @@ function checkSig(sig: number): void {
 function kill(k: LinuxKernel, a: Args): number {
   const pid = int(a[0]), sig = int(a[1]);
   checkSig(sig);
-  if (pid !== 0 && pid !== -1 && pid !== k.pid && pid !== -k.pid) fail(ESRCH);
+  // Our own pid, process group, everything we may signal, or (as Linux allows) one of our tids.
+  if (pid !== 0 && pid !== -1 && pid !== k.pid && pid !== -k.pid && !k.sched.find(pid)) fail(ESRCH);
   if (sig !== 0) raise(k, sig, SI_USER);
   return 0;
+}
+
+/** The live thread `tid` of this process, or ESRCH. */
+function thread(k: LinuxKernel, tid: number): Thread {
+  const t = k.sched.find(tid);
+  if (!t) fail(ESRCH);
+  return t;
 }
 
 function tgkill(k: LinuxKernel, a: Args): number {
   const tgid = int(a[0]), tid = int(a[1]), sig = int(a[2]);
   checkSig(sig);
   if (tgid <= 0 || tid <= 0) fail(EINVAL);
-  if (tgid !== k.pid || tid !== k.pid) fail(ESRCH);
-  if (sig !== 0) raise(k, sig, SI_TKILL);
+  if (tgid !== k.pid) fail(ESRCH);
+  const t = thread(k, tid);
+  if (sig !== 0) raise(k, sig, SI_TKILL, t);
   return 0;
 }
 
@@ -383,8 +493,8 @@ function tkill(k: LinuxKernel, a: Args): number {
   const tid = int(a[0]), sig = int(a[1]);
   checkSig(sig);
   if (tid <= 0) fail(EINVAL);
-  if (tid !== k.pid) fail(ESRCH);
-  if (sig !== 0) raise(k, sig, SI_TKILL);
+  const t = thread(k, tid);
+  if (sig !== 0) raise(k, sig, SI_TKILL, t);
   return 0;
 }
 

@@ -4,7 +4,7 @@ import {
   CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, CLOCK_REALTIME_COARSE, CLOCK_TAI,
   CLOCK_THREAD_CPUTIME_ID, TIMER_ABSTIME,
 } from '../abi.js';
-import { EINVAL, EPERM, fail } from '../errno.js';
+import { EINTR, EINVAL, EPERM, fail } from '../errno.js';
 import { int, type LinuxKernel } from '../kernel.js';
 import { writeTimespec, writeTimeval } from '../structs.js';
 import type { Args, SyscallDef } from './types.js';
@@ -58,10 +58,35 @@ function clockGetres(k: LinuxKernel, a: Args): number {
   return 0;
 }
 
+/**
+ * Sleeps `ns`. Alone, the thread sleeps the host; with other threads it blocks until the
+ * deadline so that they run meanwhile. A signal ends the sleep early with EINTR, and the time
+ * left goes to `rem` (unless 0).
+ */
+function sleep(k: LinuxKernel, ns: bigint, rem: bigint): number {
+  if (ns <= 0n) return 0;
+  if (!k.mayBlock()) {
+    k.host.sleepNs(ns);
+    return 0;
+  }
+  if (rem !== 0n) k.check(rem, 16, PROT_W);
+  const deadline = k.host.monotonicNs() + ns;
+  k.blockOn({
+    what: 'sleep',
+    deadline,
+    timeout: () => 0n,
+    interrupted: () => {
+      if (rem !== 0n) {
+        const left = deadline - k.host.monotonicNs();
+        try { writeTimespec(k.mem.dv, k.check(rem, 16, PROT_W), left > 0n ? left : 0n); } catch { /* checked above */ }
+      }
+      return BigInt(-EINTR);
+    },
+  });
+}
+
 function nanosleep(k: LinuxKernel, a: Args): number {
-  const ns = readTimespec(k, a[0]);
-  if (ns > 0n) k.host.sleepNs(ns);
-  return 0;
+  return sleep(k, readTimespec(k, a[0]), a[1]);
 }
 
 function clockNanosleep(k: LinuxKernel, a: Args): number {
@@ -71,21 +96,13 @@ function clockNanosleep(k: LinuxKernel, a: Args): number {
   const now = clockNow(k, clk);
   let ns = readTimespec(k, a[2]);
   if (flags & TIMER_ABSTIME) ns -= now;
-  if (ns > 0n) k.host.sleepNs(ns);
-  return 0;
+  return sleep(k, ns, flags & TIMER_ABSTIME ? 0n : a[3]);
 }
 
 function gettimeofday(k: LinuxKernel, a: Args): number {
   if (a[0] !== 0n) writeTimeval(k.mem.dv, k.check(a[0], 16, PROT_W), k.host.realtimeNs());
   if (a[1] !== 0n) k.bytesOut(a[1], 8).fill(0); // struct timezone: UTC, no DST
   return 0;
-}
-
-/** Sleeps for a relative timeout given as a struct timespec pointer (0: no timeout). */
-export function sleepUntilTimeout(k: LinuxKernel, ts: bigint): void {
-  if (ts === 0n) return;
-  const ns = readTimespec(k, ts);
-  if (ns > 0n) k.host.sleepNs(ns);
 }
 
 export const timeSyscalls: SyscallDef[] = [

@@ -1,17 +1,29 @@
 import type { LinuxKernel } from '../kernel.js';
+import type { Wait } from '../thread.js';
 
 /** The six raw argument registers a0..a5, as signed 64-bit values. */
 export type Args = readonly bigint[];
 
-/** Returned by exit/exit_group: the dispatcher ends the process. */
+/**
+ * Returned by exit/exit_group: the dispatcher ends the process, or with `threadOnly` (exit)
+ * only the calling thread, unless it is the last one.
+ */
 export class ExitRequest {
-  constructor(readonly status: number) {}
+  constructor(readonly status: number, readonly threadOnly = false) {}
 }
+
+/** Thrown (through LinuxKernel.blockOn) by a system call that must wait: the dispatcher blocks the thread. */
+export class BlockRequest {
+  constructor(readonly wait: Wait) {}
+}
+
+/** Returned by sched_yield: a0 = 0 and the thread's time slice ends. */
+export const YIELD = Symbol('yield');
 
 /** Returned by rt_sigreturn: a0 was restored with the rest of the registers and must not be overwritten. */
 export const KEEP_A0 = Symbol('keep a0');
 
-export type SyscallResult = number | bigint | ExitRequest | typeof KEEP_A0;
+export type SyscallResult = number | bigint | ExitRequest | typeof KEEP_A0 | typeof YIELD;
 export type Handler = (k: LinuxKernel, a: Args) => SyscallResult;
 
 /**
