@@ -148,6 +148,19 @@ export class FlatMemory {
 
   // ---- host-side helpers for system calls and loaders (no permission checks) ----
 
+  /**
+   * Zeroes [addr, addr+len) (page-aligned), writing only pages that are not zero already:
+   * pages the guest never touched stay out of the host's resident memory.
+   */
+  zeroPages(addr: number, len: number): void {
+    const w = this.i32;
+    for (let p = addr; p < addr + len; p += PAGE_SIZE) {
+      for (let k = p >>> 2, end = (p + PAGE_SIZE) >>> 2; k < end; k++) {
+        if (w[k] !== 0) { this.u8.fill(0, p, p + PAGE_SIZE); break; }
+      }
+    }
+  }
+
   readBytes(addr: number, len: number): Uint8Array { return this.u8.slice(addr, addr + len); }
   writeBytes(addr: number, data: Uint8Array): void {
     if (data.length) this.codeChanging(Math.floor(addr / PAGE_SIZE), Math.floor((addr + data.length - 1) / PAGE_SIZE));

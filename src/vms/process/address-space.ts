@@ -31,7 +31,7 @@ export class AddressSpace {
   /** Maps [addr, addr+len) with `prot` (PROT_* bits), zero-filled, replacing what was there. */
   mapFixed(addr: number, len: number, prot: number): void {
     len = pageAlignUp(len);
-    this.mem.u8.fill(0, addr, addr + len);
+    this.mem.zeroPages(addr, len);
     this.mem.protect(addr, len, prot | MAPPED);
   }
 

@@ -336,7 +336,7 @@ function madvise(k: LinuxKernel, a: Args): number {
   if (advice === MADV_DONTNEED || advice === MADV_REMOVE) {
     // Private anonymous memory reads back as zero after MADV_DONTNEED; allocators rely on it.
     const shared = k.shared.some((s) => s.addr < addr + len && addr < s.addr + s.len);
-    if (!shared) k.mem.u8.fill(0, addr, addr + len);
+    if (!shared) k.mem.zeroPages(addr, len);
   }
   return 0;
 }
