@@ -123,6 +123,8 @@ export interface WordSection { name: string; words: number[] }
  *  fence    every pred/succ of fence (fm 0) and of fm=1000 (fence.tso's fm)
  *  system   SYSTEM funct3=0 with rd=rs1=0 and every imm12 (ecall, ebreak, mret, wfi, ...), and random ones
  *  insn     PER_INSN distinct random words matching each definition of our table
+ *  near     for each definition and each fixed bit of its mask (above the low two), 2 random
+ *           words matching it but for that bit: where a mask is too strict or too loose
  *  random   RANDOM_WORDS random words with low bits 11 (no 48/64-bit encodings)
  */
 export function words32(defs: readonly InsnDef[] = INSNS): WordSection[] {
@@ -142,6 +144,14 @@ export function words32(defs: readonly InsnDef[] = INSNS): WordSection[] {
       if (!seen.has(w)) { seen.add(w); insn.push(w); }
     }
   }
+  const near: number[] = [];
+  for (const d of defs) {
+    const r = prng(hash(`near/${d.name}/${d.mask}/${d.match}`));
+    for (let b = 2; b < 32; b++) {
+      if (!((d.mask >>> b) & 1)) continue;
+      for (let k = 0; k < 2; k++) near.push((((r() & ~d.mask) | d.match) ^ (1 << b)) >>> 0);
+    }
+  }
   const random: number[] = [];
   const r = prng(RANDOM_SEED);
   while (random.length < RANDOM_WORDS) {
@@ -149,7 +159,7 @@ export function words32(defs: readonly InsnDef[] = INSNS): WordSection[] {
     if (!isLongEncoding(w)) random.push(w);
   }
   return [{ name: 'csr', words: csr }, { name: 'fence', words: fence }, { name: 'system', words: system },
-    { name: 'insn', words: insn }, { name: 'random', words: random }];
+    { name: 'insn', words: insn }, { name: 'near', words: near.filter((w) => !isLongEncoding(w)) }, { name: 'random', words: random }];
 }
 
 // ------------------------------------------------------------------ canonical form
