@@ -16,8 +16,8 @@
  *   hello-text.objdump.gz ADDR    MNEMONIC [OPERANDS]   the .text of guests/bin/hello, ABI register names
  * objdump's "# ..." comments are dropped, and so are the operands of .2byte/.4byte (the bytes again).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { decodeWord } from '../../src/isa/riscv/decoder.js';
@@ -31,7 +31,7 @@ export const OBJDUMP = process.env.OBJDUMP ?? 'riscv64-linux-gnu-objdump';
 export const HELLO = path.join(REPO, 'guests', 'bin', 'hello');
 
 /** Live mode: UNIVM_LIVE=1 and binutils present -> regenerate the reference and compare with the golden. */
-export const LIVE_OK = LIVE && which(OBJDUMP);
+export const LIVE_OK = LIVE && (OBJDUMP.includes('/') ? existsSync(OBJDUMP) : which(OBJDUMP));
 export const liveSkip: string | false = LIVE_OK ? false : LIVE ? `${OBJDUMP} not found` : 'set UNIVM_LIVE=1 to run';
 
 // ------------------------------------------------------------------ golden files
@@ -123,6 +123,8 @@ export interface WordSection { name: string; words: number[] }
  *  fence    every pred/succ of fence (fm 0) and of fm=1000 (fence.tso's fm)
  *  system   SYSTEM funct3=0 with rd=rs1=0 and every imm12 (ecall, ebreak, mret, wfi, ...), and random ones
  *  insn     PER_INSN distinct random words matching each definition of our table
+ *  near     for each definition and each fixed bit of its mask (above the low two), 2 random
+ *           words matching it but for that bit: where a mask is too strict or too loose
  *  random   RANDOM_WORDS random words with low bits 11 (no 48/64-bit encodings)
  */
 export function words32(defs: readonly InsnDef[] = INSNS): WordSection[] {
@@ -142,6 +144,14 @@ export function words32(defs: readonly InsnDef[] = INSNS): WordSection[] {
       if (!seen.has(w)) { seen.add(w); insn.push(w); }
     }
   }
+  const near: number[] = [];
+  for (const d of defs) {
+    const r = prng(hash(`near/${d.name}/${d.mask}/${d.match}`));
+    for (let b = 2; b < 32; b++) {
+      if (!((d.mask >>> b) & 1)) continue;
+      for (let k = 0; k < 2; k++) near.push((((r() & ~d.mask) | d.match) ^ (1 << b)) >>> 0);
+    }
+  }
   const random: number[] = [];
   const r = prng(RANDOM_SEED);
   while (random.length < RANDOM_WORDS) {
@@ -149,7 +159,7 @@ export function words32(defs: readonly InsnDef[] = INSNS): WordSection[] {
     if (!isLongEncoding(w)) random.push(w);
   }
   return [{ name: 'csr', words: csr }, { name: 'fence', words: fence }, { name: 'system', words: system },
-    { name: 'insn', words: insn }, { name: 'random', words: random }];
+    { name: 'insn', words: insn }, { name: 'near', words: near.filter((w) => !isLongEncoding(w)) }, { name: 'random', words: random }];
 }
 
 // ------------------------------------------------------------------ canonical form
@@ -410,4 +420,78 @@ export function csrNamesFrom(lines: GoldenLine[]): Map<string, number> {
 
 export function existsGolden(file: string): boolean {
   return existsSync(path.join(GOLDEN, file));
+}
+
+// ------------------------------------------------------------------ QEMU: which parcels trap
+
+export const QEMU = process.env.QEMU_RISCV64 ?? 'qemu-riscv64';
+export const CROSS_AS = process.env.RISCV_AS ?? 'riscv64-linux-gnu-as';
+export const CROSS_LD = process.env.RISCV_LD ?? 'riscv64-linux-gnu-ld';
+/** The parcel slot of the harness, patched for each run. */
+export const HARNESS_SLOT = 0xdead;
+
+/**
+ * A static program that executes one 16-bit parcel (the .2byte HARNESS_SLOT) with every
+ * integer register pointing 1 KiB into a sea of c.ebreak in a writable, executable segment:
+ * whatever a legal parcel does (fall through, jump or branch anywhere within reach, jump to a
+ * register, load, store) ends in SIGTRAP, an illegal one in SIGILL. c.j/c.bnez with offset 0
+ * loop forever (a timeout, not SIGILL). Link with ld -N.
+ */
+export const HARNESS_S = `.option norvc
+.globl _start
+_start:
+  la t0, target
+${Array.from({ length: 31 }, (_, k) => k + 1).filter((r) => r !== 5).map((r) => `  mv x${r}, t0`).join('\n')}
+  j slot
+  .option rvc
+  .balign 4
+  .rept 1100
+  .2byte 0x9002
+  .endr
+slot:
+  .2byte ${HARNESS_SLOT}
+  .rept 512
+  .2byte 0x9002
+  .endr
+target:
+  .rept 600
+  .2byte 0x9002
+  .endr
+`;
+
+/** Runs the harness once per parcel under QEMU: 'SIGILL', 'SIGTRAP', 'timeout', 'exit N' or another signal. */
+export async function qemuParcels(elf: Buffer, parcels: number[], dir: string, concurrency = 4): Promise<Map<number, string>> {
+  const slot = elf.indexOf(Buffer.from([HARNESS_SLOT & 0xff, HARNESS_SLOT >> 8]));
+  if (slot < 0 || elf.indexOf(Buffer.from([HARNESS_SLOT & 0xff, HARNESS_SLOT >> 8]), slot + 1) >= 0) throw new Error('harness slot not unique');
+  const out = new Map<number, string>();
+  let next = 0;
+  const worker = async (id: number) => {
+    const file = path.join(dir, `harness-${id}`);
+    while (next < parcels.length) {
+      const h = parcels[next++];
+      const b = Buffer.from(elf);
+      b.writeUInt16LE(h, slot);
+      writeFileSync(file, b);
+      chmodSync(file, 0o755);
+      out.set(h, await new Promise<string>((resolve) => {
+        const c = spawn(QEMU, [file], { stdio: 'ignore', env: {} });
+        let timedOut = false;
+        const t = setTimeout(() => { timedOut = true; c.kill('SIGKILL'); }, 3000);
+        c.on('close', (code, sig) => { clearTimeout(t); resolve(timedOut ? 'timeout' : sig ?? `exit ${code}`); });
+      }));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, k) => worker(k)));
+  return out;
+}
+
+/** Assembles and links the harness into `dir`; returns the ELF. */
+export function buildHarness(dir: string): Buffer {
+  const s = path.join(dir, 'harness.s'), o = path.join(dir, 'harness.o'), elf = path.join(dir, 'harness');
+  writeFileSync(s, HARNESS_S);
+  for (const [cmd, args] of [[CROSS_AS, ['-march=rv64gc', '-o', o, s]], [CROSS_LD, ['-N', '-static', '--no-warn-rwx-segments', '-o', elf, o]]] as const) {
+    const r = spawnSync(cmd, [...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+  }
+  return readFileSync(elf);
 }

@@ -6,18 +6,24 @@
  *      prints (objdumpAcceptsReserved); that reference must equal our reading of the spec;
  *  (b) every other parcel expands to the base instruction objdump's compressed mnemonic maps to
  *      (RVC_MAP), with the same registers and immediate values, and decode() agrees.
- * With UNIVM_LIVE=1 and binutils installed, objdump is run again and must give the golden file.
+ *  (c) QEMU, the final word on what traps: every parcel was run under qemu-riscv64 in a harness
+ *      where anything legal ends in SIGTRAP (golden/qemu-rvc.gz, HARNESS_S in reference.ts); we
+ *      call illegal exactly the parcels that raised SIGILL.
+ * With UNIVM_LIVE=1 and binutils installed, objdump is run again and must give the golden file;
+ * with the cross assembler and qemu-riscv64 too, a sample of parcels is run under QEMU again.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { expandCompressed } from '../../src/isa/riscv/compressed.js';
 import { decode } from '../../src/isa/riscv/decoder.js';
+import { LIVE, which } from '../support/repo.js';
 import {
-  canonObjdumpRvc, canonOurs, canonText, firstDiff, isObjdumpIllegal, liveSkip, objdumpAcceptsReserved, readGolden,
-  readGoldenText, regenerateInto, rvcParcels, rvcReserved, RVC_MAP,
+  buildHarness, canonObjdumpRvc, canonOurs, canonText, CROSS_AS, CROSS_LD, firstDiff, GOLDEN, isObjdumpIllegal, liveSkip,
+  objdumpAcceptsReserved, prng, QEMU, qemuParcels, readGolden, readGoldenText, regenerateInto, rvcParcels, rvcReserved,
+  RVC_MAP,
 } from './reference.js';
 
 const FILE = 'rvc.objdump.gz';
@@ -84,6 +90,39 @@ test('rvc: each legal parcel expands to the base instruction of objdump\'s compr
   });
   assert.ok(compared > 45000, `compared only ${compared}`);
   assert.equal(bad.length, 0, report('parcels expanded differently from objdump', bad));
+});
+
+/** QEMU's verdict per parcel: SIGILL, timeout (c.j 0 and the like), or SIGTRAP (not listed in the golden). */
+const qemu = new Map(readGolden('qemu-rvc.gz').map((l) => [parseInt(l.key, 16), l.mnem]));
+
+test('rvc: illegal exactly where QEMU raises SIGILL', () => {
+  assert.ok(existsSync(path.join(GOLDEN, 'qemu-rvc.gz')));
+  const bad: string[] = [];
+  const other = new Map<string, number>();
+  for (const h of parcels) {
+    const q = qemu.get(h) ?? 'SIGTRAP';
+    if (q !== 'SIGILL' && q !== 'SIGTRAP') other.set(q, (other.get(q) ?? 0) + 1);
+    const ours = expandCompressed(h) === 0;
+    if (ours !== (q === 'SIGILL')) bad.push(`${hex4(h)}: qemu ${q}, we ${ours ? 'call it illegal' : `expand to ${canonText(canonOurs(expandCompressed(h), 0))}`}`);
+  }
+  // The only outcome besides SIGILL/SIGTRAP is a loop: c.j 0, and c.bnez 0 (taken: the registers are nonzero).
+  assert.deepEqual([...other.keys()], other.size ? ['timeout'] : [], `unexpected QEMU outcomes: ${[...other].join(' ')}`);
+  assert.equal(bad.length, 0, report('parcels where QEMU and we disagree on SIGILL', bad));
+});
+
+const QEMU_OK = LIVE && which(QEMU) && which(CROSS_AS) && which(CROSS_LD);
+test('rvc: QEMU still gives the recorded outcome (sample)', { skip: QEMU_OK ? false : LIVE ? 'qemu-riscv64 or the cross binutils not found' : 'set UNIVM_LIVE=1 to run' }, async () => {
+  const r = prng(0x9e11);
+  const sample = new Set<number>([0x0000, 0x6101, 0x6001, 0x6005, 0x4001, 0x0002, 0x8002, 0x8082, 0x2001, 0x4002, 0x6002, 0x9c41, 0x9c61, 0x8000, 0xa001]);
+  const reserved = parcels.filter((h) => rvcReserved(h));
+  while (sample.size < 60) sample.add(reserved[r() % reserved.length]);
+  while (sample.size < 200) sample.add(parcels[r() % parcels.length]);
+  const dir = mkdtempSync(path.join(tmpdir(), 'univm-isa-qemu-'));
+  try {
+    const got = await qemuParcels(buildHarness(dir), [...sample], dir);
+    const bad = [...got].filter(([h, q]) => q !== (qemu.get(h) ?? 'SIGTRAP')).map(([h, q]) => `${hex4(h)}: now ${q}, recorded ${qemu.get(h) ?? 'SIGTRAP'}`);
+    assert.deepEqual(bad, [], 'rerun test/isa/golden/regenerate.sh --only qemu-rvc');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
 test('rvc: golden is what objdump gives now', { skip: liveSkip }, () => {
