@@ -123,8 +123,11 @@ export function univmBin(): string {
   return process.env.UNIVM_BIN ?? join(repoRoot(), 'bin', 'univm.js');
 }
 
-/** `engine` 'jit' translates every block on first entry (--jit-threshold 1), so straight-line code is translated too. */
-export function runUnivm(elf: string, timeoutMs = 120_000, engine: 'interp' | 'jit' = 'interp'): Promise<RunResult> {
+/**
+ * `engine` 'jit' translates every block on first entry (--jit-threshold 1), so straight-line
+ * code is translated too; the explorer takes it from UNIVM_ENGINE.
+ */
+export function runUnivm(elf: string, timeoutMs = 120_000, engine: 'interp' | 'jit' = process.env.UNIVM_ENGINE === 'jit' ? 'jit' : 'interp'): Promise<RunResult> {
   const opts = engine === 'jit' ? ['--engine', 'jit', '--jit-threshold', '1'] : [];
   return run(process.execPath, [univmBin(), 'run', ...opts, elf], { timeoutMs });
 }
