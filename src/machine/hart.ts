@@ -28,6 +28,8 @@ export class HartState {
   readonly xw: Int32Array;
   readonly f: BigInt64Array;
   readonly fw: Int32Array;
+  /** The FP registers as doubles (same cells as f): f64 arithmetic without bigint. */
+  readonly fd: Float64Array;
   readonly num: Float64Array;
   /** [0] = fflags (accrued exceptions), [1] = frm; views into the same buffer. */
   readonly fcsr: Int32Array;
@@ -38,6 +40,7 @@ export class HartState {
     this.xw = new Int32Array(buffer, X_OFF, 64);
     this.f = new BigInt64Array(buffer, F_OFF, 32);
     this.fw = new Int32Array(buffer, F_OFF, 64);
+    this.fd = new Float64Array(buffer, F_OFF, 32);
     this.num = new Float64Array(buffer, NUM_OFF, 8);
     this.fcsr = new Int32Array(buffer, FCSR_OFF, 2);
     this.num[NUM_RESERVATION] = -1;

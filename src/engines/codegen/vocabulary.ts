@@ -30,7 +30,7 @@ const store = (size: number, view: string) => (r: string, off: string, v: string
 const illegal = 'trap(2, raw >>> 0)';
 
 export const interpreterVocabulary: Vocabulary = {
-  words: { PC: 'pc', LEN: 'len', FST: 'FCSR' },
+  words: { PC: 'pc', LEN: 'len', FST: 'FCSR', FREGS: 'F, FDV' },
   fns: {
     // Statement-like macros expand to expressions over typed temporaries (tb bigint, tn/tl/th
     // int32, declared once by the generated function) so templates compose like statements.

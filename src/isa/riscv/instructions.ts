@@ -24,6 +24,7 @@
  *   FS(r) FD(r)   FP register as f32 bits (int32, NaN-boxing checked) / f64 bits (bigint)
  *   FLO(r)        raw low 32 bits of an FP register;  WFS(v) / WFD(v): frd <- f32 bits (boxed) / f64 bits
  *   RM()          the effective rounding mode (dynamic resolved, invalid -> illegal instruction)
+ *   FREGS         the FP register file as (raw bits, doubles) for SF.*64reg, which write frd themselves
  *   FST           the fflags cell that FP helpers OR exception flags into;  SF.*: fp/softfloat.ts
  *   CSRR(c) CSRW(c, v)   CSR access with the machine's rules
  *   RES_GET() RES_SET(a) the LR/SC reservation;  AMO_CHECK(a, size), LR_CHECK(a, size)
@@ -204,21 +205,26 @@ const fpBoth = (fn: (p: { ext: Ext; fmt: string; sfx: string; R: string; W: stri
 };
 const fp = { fp: true };
 fpBoth(({ ext, fmt, sfx, R: F, W, sign, bits }) => {
-  const fma = (name: string, opc: string, a: string, c: string) =>
-    def(`${name}.${sfx}`, ext, `..... ${fmt} ..... ..... ... ..... ${opc}`, 'none', 'frd,frs1,frs2,frs3,rm',
-      `${W}(SF.fma${bits}(${a}, ${F}(rs2), ${c}, RM(), FST))`, fp);
-  fma('fmadd', '1000011', `${F}(rs1)`, `${F}(rs3)`);
-  fma('fmsub', '1000111', `${F}(rs1)`, `${F}(rs3) ^ ${sign}`);
-  fma('fnmsub', '1001011', `${F}(rs1) ^ ${sign}`, `${F}(rs3)`);
-  fma('fnmadd', '1001111', `${F}(rs1) ^ ${sign}`, `${F}(rs3) ^ ${sign}`);
+  // fmsub, fnmsub, fnmadd are fma with the sign of the product (negA) and/or addend (negC) flipped.
+  // f64 arithmetic works on the register file directly (SF.*64reg): no bigint on its fast paths.
+  const fma = (name: string, opc: string, negA: boolean, negC: boolean) =>
+    def(`${name}.${sfx}`, ext, `..... ${fmt} ..... ..... ... ..... ${opc}`, 'none', 'frd,frs1,frs2,frs3,rm', bits === '64'
+      ? `SF.fma64reg(FREGS, rd, rs1, rs2, rs3, ${negA}, ${negC}, RM(), FST)`
+      : `${W}(SF.fma32(${F}(rs1)${negA ? ` ^ ${sign}` : ''}, ${F}(rs2), ${F}(rs3)${negC ? ` ^ ${sign}` : ''}, RM(), FST))`, fp);
+  fma('fmadd', '1000011', false, false);
+  fma('fmsub', '1000111', false, true);
+  fma('fnmsub', '1001011', true, false);
+  fma('fnmadd', '1001111', true, true);
   const arith = (name: string, f5: string, fn: string) =>
-    def(`${name}.${sfx}`, ext, `${f5}${fmt} ..... ..... ... ..... 1010011`, 'none', 'frd,frs1,frs2,rm',
-      `${W}(SF.${fn}${bits}(${F}(rs1), ${F}(rs2), RM(), FST))`, fp);
+    def(`${name}.${sfx}`, ext, `${f5}${fmt} ..... ..... ... ..... 1010011`, 'none', 'frd,frs1,frs2,rm', bits === '64'
+      ? `SF.${fn}64reg(FREGS, rd, rs1, rs2, RM(), FST)`
+      : `${W}(SF.${fn}32(${F}(rs1), ${F}(rs2), RM(), FST))`, fp);
   arith('fadd', '00000', 'add');
   arith('fsub', '00001', 'sub');
   arith('fmul', '00010', 'mul');
   arith('fdiv', '00011', 'div');
-  def(`fsqrt.${sfx}`, ext, `01011${fmt} 00000 ..... ... ..... 1010011`, 'none', 'frd,frs1,rm', `${W}(SF.sqrt${bits}(${F}(rs1), RM(), FST))`, fp);
+  def(`fsqrt.${sfx}`, ext, `01011${fmt} 00000 ..... ... ..... 1010011`, 'none', 'frd,frs1,rm', bits === '64'
+    ? 'SF.sqrt64reg(FREGS, rd, rs1, RM(), FST)' : `${W}(SF.sqrt32(${F}(rs1), RM(), FST))`, fp);
   const mag = sfx === 's' ? '0x7fffffff' : '0x7fffffffffffffffn';
   const sgnj = (name: string, f3: string, sgn: string) =>
     def(`${name}.${sfx}`, ext, `00100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}((${F}(rs1) & ${mag}) | (${sgn}))`, fp);

@@ -85,11 +85,11 @@ function r64(bits: bigint): bigint { return BigInt.asIntN(64, bits); }
 //  - RMM differs from RNE only on an exact tie, which is recognised from the
 //    exact error (ties need errExact; NaN means "cannot be a tie").
 
-/** r: RNE result, normal with its neighbours; up: exact > r. Sets NX. */
-function finish64(r: number, up: boolean, errExact: number, rm: number, st: Int32Array): bigint {
+/** r: RNE result, normal with its neighbours; up: exact > r. Sets NX; returns the result as a number. */
+function finish64n(r: number, up: boolean, errExact: number, rm: number, st: Int32Array): number {
   st[0]! |= NX;
+  if (rm === 0) return r;
   SF64[0] = r;
-  if (rm === 0) return SI64[0]!;
   const pos = r > 0;
   let mag = 0; // +1: one ulp away from zero, -1: one ulp towards zero
   switch (rm) {
@@ -103,17 +103,16 @@ function finish64(r: number, up: boolean, errExact: number, rm: number, st: Int3
         SU32[LO] = lo + 1;
         if (lo === -1) SU32[HI] = SU32[HI]! + 1;
         const n = SF64[0]!;
-        if (2 * errExact === n - r) return SI64[0]!;
-        SF64[0] = r;
+        if (2 * errExact === n - r) return n;
       }
-      return SI64[0]!;
+      return r;
   }
   if (mag !== 0) {
     const lo = SU32[LO]!;
     SU32[LO] = lo + mag;
     if (mag > 0 ? lo === -1 : lo === 0) SU32[HI] = SU32[HI]! + mag;
   }
-  return SI64[0]!;
+  return SF64[0]!;
 }
 
 /** As finish64 for an f32 result r (|r| in (2^-126, MAX32)). */
@@ -244,24 +243,32 @@ export function fma32(a: number, b: number, c: number, rm: number, st: Int32Arra
 // |s| <= 2^1000 keeps TwoSum and the neighbours of s finite. An exact zero sum
 // in RDN goes to the exact path (its sign differs from the RNE rules).
 
-export function add64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  const x = toF64(a), y = toF64(b);
+/**
+ * The f64 fast paths work on numbers and answer NaN when they cannot decide (NaN is never
+ * their result: a NaN result comes from the exact path as the canonical NaN). Results that
+ * are not NaN are stored exactly by any Float64Array, so callers need no bigint.
+ */
+function add64n(x: number, y: number, rm: number, st: Int32Array): number {
   const s = x + y;
   if (Math.abs(s) <= TWO_1000) {
     const bv = s - x;
     const err = (x - (s - bv)) + (y - bv);
-    if (err !== 0) return finish64(s, err > 0, err, rm, st);
-    if (s !== 0 || rm !== 2) return fromF64(s);
+    if (err !== 0) return finish64n(s, err > 0, err, rm, st);
+    if (s !== 0 || rm !== 2) return s;
   }
-  return r64(X.add(F64, u64(a), u64(b), rm, st));
+  return NaN;
+}
+
+export function add64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
+  const r = add64n(toF64(a), toF64(b), rm, st);
+  return r === r ? fromF64(r) : r64(X.add(F64, u64(a), u64(b), rm, st));
 }
 
 export function sub64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
   return add64(a, b ^ -0x8000000000000000n, rm, st);
 }
 
-export function mul64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  const x = toF64(a), y = toF64(b);
+function mul64n(x: number, y: number, rm: number, st: Int32Array): number {
   const p = x * y;
   const ap = Math.abs(p);
   if (ap >= TWO_M960 && ap <= TWO_990 && Math.abs(x) < TWO_995 && Math.abs(y) < TWO_995) {
@@ -270,15 +277,19 @@ export function mul64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint 
     t = SPLIT * y;
     const yh = t - (t - y), yl = y - yh;
     const e = ((xh * yh - p) + xh * yl + xl * yh) + xl * yl; // x*y = p + e exactly
-    if (e === 0) return fromF64(p);
-    return finish64(p, e > 0, e, rm, st);
+    if (e === 0) return p;
+    return finish64n(p, e > 0, e, rm, st);
   }
-  if ((x === 0 && y - y === 0) || (y === 0 && x - x === 0)) return fromF64(p); // exact signed zero
-  return r64(X.mul(F64, u64(a), u64(b), rm, st));
+  if ((x === 0 && y - y === 0) || (y === 0 && x - x === 0)) return p; // exact signed zero
+  return NaN;
 }
 
-export function div64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
-  const x = toF64(a), y = toF64(b);
+export function mul64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
+  const r = mul64n(toF64(a), toF64(b), rm, st);
+  return r === r ? fromF64(r) : r64(X.mul(F64, u64(a), u64(b), rm, st));
+}
+
+function div64n(x: number, y: number, rm: number, st: Int32Array): number {
   const q = x / y;
   const ax = Math.abs(x), ay = Math.abs(y), aq = Math.abs(q);
   if (ax >= TWO_M960 && ax <= TWO_990 && ay >= TWO_M960 && ay <= TWO_990 &&
@@ -291,15 +302,19 @@ export function div64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint 
     const yh = t - (t - y), yl = y - yh;
     const e = ((qh * yh - p) + qh * yl + ql * yh) + ql * yl;
     const rem = (x - p) - e; // one rounding of an exact difference: sign is exact
-    if (rem === 0) return fromF64(q);
-    return finish64(q, (rem > 0) === (y > 0), NaN, rm, st); // never a tie
+    if (rem === 0) return q;
+    return finish64n(q, (rem > 0) === (y > 0), NaN, rm, st); // never a tie
   }
-  if (q === 0 && ((x === 0 && y === y && y !== 0) || (ay === Infinity && x - x === 0))) return fromF64(q);
-  return r64(X.div(F64, u64(a), u64(b), rm, st));
+  if (q === 0 && ((x === 0 && y === y && y !== 0) || (ay === Infinity && x - x === 0))) return q;
+  return NaN;
 }
 
-export function sqrt64(a: bigint, rm: number, st: Int32Array): bigint {
-  const x = toF64(a);
+export function div64(a: bigint, b: bigint, rm: number, st: Int32Array): bigint {
+  const r = div64n(toF64(a), toF64(b), rm, st);
+  return r === r ? fromF64(r) : r64(X.div(F64, u64(a), u64(b), rm, st));
+}
+
+function sqrt64n(x: number, rm: number, st: Int32Array): number {
   if (x >= TWO_M960 && x <= TWO_990) {
     const r = Math.sqrt(x);
     const p = r * r;
@@ -307,15 +322,19 @@ export function sqrt64(a: bigint, rm: number, st: Int32Array): bigint {
     const rh = t - (t - r), rl = r - rh;
     const e = ((rh * rh - p) + 2 * (rh * rl)) + rl * rl; // r*r = p + e exactly
     const rem = (x - p) - e;
-    if (rem === 0) return fromF64(r);
-    return finish64(r, rem > 0, NaN, rm, st); // never a tie
+    if (rem === 0) return r;
+    return finish64n(r, rem > 0, NaN, rm, st); // never a tie
   }
-  if (x === 0) return fromF64(x);
-  return r64(X.sqrt(F64, u64(a), rm, st));
+  if (x === 0) return x;
+  return NaN;
 }
 
-export function fma64(a: bigint, b: bigint, c: bigint, rm: number, st: Int32Array): bigint {
-  const x = toF64(a), y = toF64(b), z = toF64(c);
+export function sqrt64(a: bigint, rm: number, st: Int32Array): bigint {
+  const r = sqrt64n(toF64(a), rm, st);
+  return r === r ? fromF64(r) : r64(X.sqrt(F64, u64(a), rm, st));
+}
+
+function fma64n(x: number, y: number, z: number, rm: number, st: Int32Array): number {
   const ph = x * y;
   const aph = Math.abs(ph);
   if (aph >= TWO_M960 && aph <= TWO_990 && Math.abs(x) < TWO_995 && Math.abs(y) < TWO_995 &&
@@ -360,16 +379,45 @@ export function fma64(a: bigint, b: bigint, c: bigint, rm: number, st: Int32Arra
     if (ares >= TWO_M960 && ares <= TWO_1000) {
       bv = res - r;
       const err2 = (r - (res - bv)) + (v - bv); // r + v = res + err2 exactly
-      if (err2 !== 0) return finish64(res, err2 > 0, w === 0 ? err2 : NaN, rm, st);
-      if (w === 0) return fromF64(res);
+      if (err2 !== 0) return finish64n(res, err2 > 0, w === 0 ? err2 : NaN, rm, st);
+      if (w === 0) return res;
       // (w != 0 implies err2 != 0; fall through defensively)
     } else if (res === 0 && w === 0 && r === -v) {
-      return rm === 2 ? -0x8000000000000000n : 0n; // exact zero: +0, or -0 in RDN
+      return rm === 2 ? -0 : 0; // exact zero: +0, or -0 in RDN
     }
   } else if ((x === 0 || y === 0) && x - x === 0 && y - y === 0 && z - z === 0 && (z !== 0 || rm !== 2)) {
-    return fromF64(ph + z); // zero product: the result is z, or a signed zero by RNE rules
+    return ph + z; // zero product: the result is z, or a signed zero by RNE rules
   }
-  return r64(X.fma(F64, u64(a), u64(b), u64(c), rm, st));
+  return NaN;
+}
+
+export function fma64(a: bigint, b: bigint, c: bigint, rm: number, st: Int32Array): bigint {
+  const r = fma64n(toF64(a), toF64(b), toF64(c), rm, st);
+  return r === r ? fromF64(r) : r64(X.fma(F64, u64(a), u64(b), u64(c), rm, st));
+}
+
+// ---------------------------------------------------------------------------
+// The same f64 operations on the FP register file itself (F: raw bits, FD: the same cells as
+// doubles): fast paths never make a bigint, slow paths read the exact bits.
+
+export function add64reg(F: BigInt64Array, FD: Float64Array, rd: number, rs1: number, rs2: number, rm: number, st: Int32Array): void {
+  const r = add64n(FD[rs1]!, FD[rs2]!, rm, st);
+  if (r === r) FD[rd] = r; else F[rd] = r64(X.add(F64, u64(F[rs1]!), u64(F[rs2]!), rm, st));
+}
+
+export function sub64reg(F: BigInt64Array, FD: Float64Array, rd: number, rs1: number, rs2: number, rm: number, st: Int32Array): void {
+  const r = add64n(FD[rs1]!, -FD[rs2]!, rm, st);
+  if (r === r) FD[rd] = r; else F[rd] = r64(X.add(F64, u64(F[rs1]!), u64(F[rs2]! ^ -0x8000000000000000n), rm, st));
+}
+
+export function mul64reg(F: BigInt64Array, FD: Float64Array, rd: number, rs1: number, rs2: number, rm: number, st: Int32Array): void {
+  const r = mul64n(FD[rs1]!, FD[rs2]!, rm, st);
+  if (r === r) FD[rd] = r; else F[rd] = r64(X.mul(F64, u64(F[rs1]!), u64(F[rs2]!), rm, st));
+}
+
+export function div64reg(F: BigInt64Array, FD: Float64Array, rd: number, rs1: number, rs2: number, rm: number, st: Int32Array): void {
+  const r = div64n(FD[rs1]!, FD[rs2]!, rm, st);
+  if (r === r) FD[rd] = r; else F[rd] = r64(X.div(F64, u64(F[rs1]!), u64(F[rs2]!), rm, st));
 }
 
 // ---------------------------------------------------------------------------
@@ -660,3 +708,19 @@ export const exactPath = {
   cvt_s_d: (a: bigint, rm: number, st: Int32Array): number => r32(X.convert(F32, u64(a), rm, st)),
 };
 
+
+export function sqrt64reg(F: BigInt64Array, FD: Float64Array, rd: number, rs1: number, rm: number, st: Int32Array): void {
+  const r = sqrt64n(FD[rs1]!, rm, st);
+  if (r === r) FD[rd] = r; else F[rd] = r64(X.sqrt(F64, u64(F[rs1]!), rm, st));
+}
+
+/** fma with optional sign flips of the product (`negA`) and the addend (`negC`), as fmsub/fnmsub/fnmadd need. */
+export function fma64reg(F: BigInt64Array, FD: Float64Array, rd: number, rs1: number, rs2: number, rs3: number,
+  negA: boolean, negC: boolean, rm: number, st: Int32Array): void {
+  const x = FD[rs1]!, z = FD[rs3]!;
+  const r = fma64n(negA ? -x : x, FD[rs2]!, negC ? -z : z, rm, st);
+  if (r === r) { FD[rd] = r; return; }
+  const SIGN = -0x8000000000000000n;
+  const a = negA ? F[rs1]! ^ SIGN : F[rs1]!, c = negC ? F[rs3]! ^ SIGN : F[rs3]!;
+  F[rd] = r64(X.fma(F64, u64(a), u64(F[rs2]!), u64(c), rm, st));
+}
