@@ -33,6 +33,7 @@ export class FlatMemory {
   readonly i32: Int32Array;
   readonly u32: Uint32Array;
   readonly b64: BigInt64Array;
+  readonly f64: Float64Array;
   readonly dv: DataView;
   readonly perm: Uint8Array;
   /** Called before guest code or the host changes a CODE page: translators (one per hart) invalidate. */
@@ -57,6 +58,7 @@ export class FlatMemory {
     this.i32 = new Int32Array(this.buffer);
     this.u32 = new Uint32Array(this.buffer);
     this.b64 = new BigInt64Array(this.buffer);
+    this.f64 = new Float64Array(this.buffer);
     this.dv = new DataView(this.buffer);
     this.perm = new Uint8Array(size / PAGE_SIZE);
   }

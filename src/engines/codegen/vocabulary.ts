@@ -27,6 +27,12 @@ const store = (size: number, view: string) => (r: string, off: string, v: string
   return `(${tmp} = ${v}, (${fast(r, off, size, 2, 2 | 16)}) ? (${view}[${index(size)}] = ${tmp}) : M.store(${exactAddr(r, off)}, ${size}, ${tmp}))`;
 };
 
+/** FP doubleword moves go through Float64Array views (a double copied keeps its bits, NaN payloads included), not bigints. */
+const fload = (r: string, off: string) =>
+  `((${fast(r, off, 8, 1)}) ? (FDV[rd] = MF64[ea >>> 3]) : (F[rd] = M.load(${exactAddr(r, off)}, 8, true)))`;
+const fstore = (r: string, off: string, fr: string) =>
+  `((${fast(r, off, 8, 2, 2 | 16)}) ? (MF64[ea >>> 3] = FDV[${fr}]) : M.store(${exactAddr(r, off)}, 8, F[${fr}]))`;
+
 const illegal = 'trap(2, raw >>> 0)';
 
 export const interpreterVocabulary: Vocabulary = {
@@ -60,6 +66,8 @@ export const interpreterVocabulary: Vocabulary = {
     STORE_H: store(2, 'U16'),
     STORE_W: store(4, 'I32'),
     STORE_D: store(8, 'B64'),
+    FLOAD_D: fload,
+    FSTORE_D: fstore,
     NPC: (a) => `(npc = (${a}) | 0)`,
     TRAP: (c, v) => `trap(${c}, ${v})`,
     ILLEGAL: () => illegal,

@@ -11,7 +11,7 @@ import { generateInterpreter } from './generate.js';
 export type TraceHook = (pc: number, raw: number, len: number) => void;
 
 /** What the generated run loop refers to by name (see the vocabulary). */
-const BINDINGS = ['X', 'XW', 'F', 'FW', 'FDV', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'PERM', 'LIM', 'RVC', 'RVC_SLOW',
+const BINDINGS = ['X', 'XW', 'F', 'FW', 'FDV', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'MF64', 'PERM', 'LIM', 'RVC', 'RVC_SLOW',
   'SF', 'CSR', 'trap', 'GuestTrap', 'BUDGET_EXIT', 'TRACE', 'BLOCKWISE'] as const;
 
 type RunLoop = (ctx: unknown, budget: number) => Exit;
@@ -45,7 +45,7 @@ export class Interpreter implements Engine {
     // Always the same keys in the same order: one hidden class, so the shared loop stays monomorphic.
     const ctx: Record<(typeof BINDINGS)[number], unknown> = {
       X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr,
-      M: mem, U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64,
+      M: mem, U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64, MF64: mem.f64,
       PERM: mem.perm, LIM: mem.size, RVC: compressedTable(), RVC_SLOW: compressedSlow, SF, CSR: csr, trap, GuestTrap, BUDGET_EXIT,
       TRACE: trace, BLOCKWISE: blockwise,
     };

@@ -25,7 +25,7 @@ function fieldValue(d: InsnDef, f: (typeof FIELDS)[number], word: number): numbe
 }
 
 /** Names of context fields a block may use; the prologue loads only those it mentions. */
-export const BLOCK_BINDINGS = ['X', 'XW', 'F', 'FW', 'FDV', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'PERM', 'LIM',
+export const BLOCK_BINDINGS = ['X', 'XW', 'F', 'FW', 'FDV', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'MF64', 'PERM', 'LIM',
   'SF', 'CSR', 'trap'] as const;
 
 interface Expanded { exec: string; fields: (typeof FIELDS)[number][]; mayTrap: boolean }

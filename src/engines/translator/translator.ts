@@ -90,7 +90,7 @@ export class Translator implements Engine {
     this.cold = new Interpreter(hart, mem, csr, undefined, true);
     this.ctx = {
       P: this.P, X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr, M: mem,
-      U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64, PERM: mem.perm, LIM: mem.size,
+      U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64, MF64: mem.f64, PERM: mem.perm, LIM: mem.size,
       SF, CSR: csr, trap,
     };
     mem.codeWriteListeners.add((first, last) => this.invalidatePages(first, last));

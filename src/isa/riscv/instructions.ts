@@ -193,9 +193,9 @@ amo('maxu', '11100', '(o >>> 0) > (b >>> 0) ? o : b', 'u64(o) > u64(b) ? o : b')
 
 // ---------------------------------------------------------------- F and D
 def('flw', 'F', I('010', '0000111'), 'I', 'frd,imm(rs1)', 'WFS(LOAD_W(rs1, imm))', { load: true, fp: true });
-def('fld', 'D', I('011', '0000111'), 'I', 'frd,imm(rs1)', 'WFD(LOAD_D(rs1, imm))', { load: true, fp: true });
+def('fld', 'D', I('011', '0000111'), 'I', 'frd,imm(rs1)', 'FLOAD_D(rs1, imm)', { load: true, fp: true });
 def('fsw', 'F', '....... ..... ..... 010 ..... 0100111', 'S', 'frs2,imm(rs1)', 'STORE_W(rs1, imm, FLO(rs2));', { store: true, fp: true });
-def('fsd', 'D', '....... ..... ..... 011 ..... 0100111', 'S', 'frs2,imm(rs1)', 'STORE_D(rs1, imm, FD(rs2));', { store: true, fp: true });
+def('fsd', 'D', '....... ..... ..... 011 ..... 0100111', 'S', 'frs2,imm(rs1)', 'FSTORE_D(rs1, imm, rs2);', { store: true, fp: true });
 
 const SIGN32 = '-0x80000000', SIGN64 = '-0x8000000000000000n';
 /** Both precisions of an FP operation from one description: `s` is the 'S'/'D' letter pattern. */
