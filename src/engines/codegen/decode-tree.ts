@@ -4,6 +4,7 @@
  * most specific patterns first. Used by the interpreter generator; the decoder for tools is
  * derived from the same table.
  */
+import { mostSpecificFirst } from '../../isa/riscv/decoder.js';
 import type { InsnDef } from '../../isa/riscv/instructions.js';
 
 export interface DecodeGroup {
@@ -23,10 +24,9 @@ export function decodeTree(defs: readonly InsnDef[]): DecodeGroup[] {
     list.push(d);
     byOpcode.set(d.match & 0x7f, list);
   }
-  const specificity = (d: InsnDef) => popcount(d.mask);
   const groups: DecodeGroup[] = [];
   for (const [opcode, insns] of [...byOpcode].sort((a, b) => a[0] - b[0])) {
-    insns.sort((a, b) => specificity(b) - specificity(a));
+    insns.sort(mostSpecificFirst);
     const group: DecodeGroup = { opcode, insns };
     if (insns.length > 1 && insns.every((d) => (d.mask & F3_MASK) === F3_MASK)) {
       group.byFunct3 = new Map();
@@ -40,8 +40,3 @@ export function decodeTree(defs: readonly InsnDef[]): DecodeGroup[] {
   return groups;
 }
 
-function popcount(v: number): number {
-  let n = 0;
-  for (v >>>= 0; v; v >>>= 1) n += v & 1;
-  return n;
-}

@@ -49,6 +49,6 @@ export function expand(src: string, v: Vocabulary): string {
 }
 
 /** Names of the decoded fields a piece of expanded source refers to. */
-export function usedFields(src: string, fields: readonly string[]): string[] {
+export function usedFields<F extends string>(src: string, fields: readonly F[]): F[] {
   return fields.filter((f) => new RegExp(`(?<![\\w$.])${f}(?![\\w$])`).test(src));
 }

@@ -4,13 +4,11 @@
  * expanded with the interpreter vocabulary. The result is JavaScript source; interpreter.ts
  * compiles it once per memory model.
  */
-import { FIELD_SRC } from '../../isa/riscv/encoding.js';
+import { OPERAND_FIELDS, operandSrc } from '../../isa/riscv/encoding.js';
 import { INSNS, type InsnDef } from '../../isa/riscv/instructions.js';
 import { decodeTree } from '../codegen/decode-tree.js';
 import { expand, usedFields, type Vocabulary } from '../codegen/macros.js';
 
-const FIELDS = ['rd', 'rs1', 'rs2', 'rs3', 'rm', 'csr', 'shamt', 'imm'] as const;
-const IMM_FIELD = { I: FIELD_SRC.immI, S: FIELD_SRC.immS, B: FIELD_SRC.immB, U: FIELD_SRC.immU, J: FIELD_SRC.immJ, none: '0' };
 
 export interface GenerateOptions {
   vocabulary: Vocabulary;
@@ -27,7 +25,7 @@ export interface GenerateOptions {
 /** One instruction's case body: its fields, then its expanded meaning. */
 export function instructionBody(d: InsnDef, vocabulary: Vocabulary): string {
   const body = expand(d.exec, vocabulary);
-  const decls = usedFields(body, FIELDS).map((f) => `${f} = ${f === 'imm' ? IMM_FIELD[d.imm] : FIELD_SRC[f as keyof typeof FIELD_SRC]}`);
+  const decls = usedFields(body, OPERAND_FIELDS).map((f) => `${f} = ${operandSrc(f, d.imm)}`);
   return `/* ${d.name} */ ${decls.length ? `const ${decls.join(', ')};` : ''} ${body}`;
 }
 

@@ -3,7 +3,7 @@
  * from the same table and the same vocabulary as the interpreter; only the fields differ:
  * here they are constants of this one instruction, which V8 folds.
  */
-import { field, FIELD_SRC } from '../../isa/riscv/encoding.js';
+import { operand, OPERAND_FIELDS, type OperandField } from '../../isa/riscv/encoding.js';
 import type { InsnDef } from '../../isa/riscv/instructions.js';
 import { expand, usedFields, type Vocabulary } from '../codegen/macros.js';
 
@@ -17,18 +17,12 @@ export interface BlockInsn {
   len: number;
 }
 
-const FIELDS = ['rd', 'rs1', 'rs2', 'rs3', 'rm', 'csr', 'shamt', 'imm'] as const;
-const IMM = { I: field.immI, S: field.immS, B: field.immB, U: field.immU, J: field.immJ, none: () => 0 };
-
-function fieldValue(d: InsnDef, f: (typeof FIELDS)[number], word: number): number {
-  return f === 'imm' ? IMM[d.imm](word) : field[f as keyof typeof FIELD_SRC](word);
-}
 
 /** Names of context fields a block may use; the prologue loads only those it mentions. */
 export const BLOCK_BINDINGS = ['X', 'XW', 'F', 'FW', 'FDV', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'MF64', 'PERM', 'LIM',
   'SF', 'CSR', 'trap'] as const;
 
-interface Expanded { exec: string; fields: (typeof FIELDS)[number][]; mayTrap: boolean }
+interface Expanded { exec: string; fields: OperandField[]; mayTrap: boolean }
 const expansions = new WeakMap<Vocabulary, Map<InsnDef, Expanded>>();
 
 /** An instruction's meaning expanded once per vocabulary: only the field values differ between blocks. */
@@ -40,7 +34,7 @@ function expanded(def: InsnDef, v: Vocabulary): Expanded {
     const exec = expand(def.exec, v);
     e = {
       exec,
-      fields: usedFields(exec, FIELDS) as (typeof FIELDS)[number][],
+      fields: usedFields(exec, OPERAND_FIELDS),
       mayTrap: def.flags.load || def.flags.store || def.flags.system || def.flags.fp || /trap\(|M\.|CSR\./.test(exec) || false,
     };
     byDef.set(def, e);
@@ -66,7 +60,7 @@ export function regionSource(blocks: BlockInsn[][], v: Vocabulary): string {
     let body = '';
     insns.forEach((ins, k) => {
       const { exec, fields, mayTrap } = expanded(ins.def, v);
-      const decls = fields.map((f) => `${f} = ${fieldValue(ins.def, f, ins.word)}`);
+      const decls = fields.map((f) => `${f} = ${operand(f, ins.def.imm, ins.word)}`);
       // instret reads (CSRs) see the instructions this call retired before the block, too.
       decls.push(`pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`);
       if (/\bicount\b/.test(exec)) decls.push(`icount = P[1] + ${k}`);

@@ -5,7 +5,9 @@ import { INSNS, type InsnDef } from './instructions.js';
 const byOpcode: InsnDef[][] = Array.from({ length: 128 }, () => []);
 for (const d of INSNS) byOpcode[d.match & 0x7f].push(d);
 const ones = (v: number) => { let n = 0; for (v >>>= 0; v; v >>>= 1) n += v & 1; return n; };
-for (const list of byOpcode) list.sort((a, b) => ones(b.mask) - ones(a.mask));
+/** Decoding order within an opcode: patterns that fix more bits first (e.g. ecall before other SYSTEM words). */
+export const mostSpecificFirst = (a: InsnDef, b: InsnDef): number => ones(b.mask) - ones(a.mask);
+for (const list of byOpcode) list.sort(mostSpecificFirst);
 
 export interface Decoded {
   def: InsnDef;

@@ -1,12 +1,11 @@
 import { CSR_NAMES } from './csrs.js';
 import { decode } from './decoder.js';
-import { field } from './encoding.js';
+import { field, immediate } from './encoding.js';
 import { F_NAMES, RM_NAMES, X_NAMES } from './registers.js';
 
 const hex = (n: number | bigint) => BigInt.asUintN(64, typeof n === 'bigint' ? n : BigInt(n)).toString(16);
 /** A fence's predecessor or successor set, in objdump's letters. */
 const ioSet = (bits: number) => ['i', 'o', 'r', 'w'].filter((_, k) => bits & (8 >> k)).join('');
-const IMM = { I: field.immI, S: field.immS, B: field.immB, U: field.immU, J: field.immJ, none: () => 0 };
 
 /**
  * Disassembles one instruction at `pc` from its first parcel(s). Compressed instructions are
@@ -16,7 +15,7 @@ export function disassemble(raw: number, pc: number): string {
   const dec = decode(raw);
   if (!dec) return `.insn 0x${hex((raw & 3) === 3 ? raw >>> 0 : raw & 0xffff)}`;
   const { def, word: i } = dec;
-  const imm = IMM[def.imm](i);
+  const imm = immediate[def.imm](i);
   if (def.name === 'fence') {
     const fm = i >>> 28, pred = (i >>> 24) & 15, succ = (i >>> 20) & 15;
     if (fm === 8 && pred === 3 && succ === 3) return 'fence.tso';

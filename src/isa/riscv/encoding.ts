@@ -21,9 +21,32 @@ export const FIELD_SRC = {
 
 export type FieldName = keyof typeof FIELD_SRC;
 
+/** Which immediate an instruction format carries. */
+export type ImmFormat = 'I' | 'S' | 'B' | 'U' | 'J' | 'none';
+export const IMM_SRC: Record<ImmFormat, string> = {
+  I: FIELD_SRC.immI, S: FIELD_SRC.immS, B: FIELD_SRC.immB, U: FIELD_SRC.immU, J: FIELD_SRC.immJ, none: '0',
+};
+/** The operand names instruction templates use (`imm` is the format's immediate). */
+export const OPERAND_FIELDS = ['rd', 'rs1', 'rs2', 'rs3', 'rm', 'csr', 'shamt', 'imm'] as const;
+export type OperandField = (typeof OPERAND_FIELDS)[number];
+
+/** An operand's source over the word `i`, for generated code. */
+export function operandSrc(f: OperandField, imm: ImmFormat): string {
+  return f === 'imm' ? IMM_SRC[imm] : FIELD_SRC[f];
+}
+
 export const field = Object.fromEntries(
   Object.entries(FIELD_SRC).map(([k, src]) => [k, new Function('i', `return ${src};`)]),
 ) as Record<FieldName, (i: number) => number>;
+
+export const immediate = Object.fromEntries(
+  Object.entries(IMM_SRC).map(([k, src]) => [k, new Function('i', `return ${src};`)]),
+) as Record<ImmFormat, (i: number) => number>;
+
+/** An operand's value in the word `i`. */
+export function operand(f: OperandField, imm: ImmFormat, i: number): number {
+  return f === 'imm' ? immediate[imm](i) : field[f](i);
+}
 
 // Encoders, used to expand compressed instructions onto base ones and by tools that emit code.
 export const encR = (opc: number, f3: number, f7: number, rd: number, rs1: number, rs2: number): number =>

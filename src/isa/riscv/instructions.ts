@@ -30,10 +30,10 @@
  *   RES_GET() RES_SET(a) the LR/SC reservation;  AMO_CHECK(a, size), LR_CHECK(a, size)
  *   FENCE_I()     instruction-stream synchronisation
  */
-import { pattern } from './encoding.js';
+import { pattern, type ImmFormat } from './encoding.js';
+export type { ImmFormat };
 
 export type Ext = 'I' | 'M' | 'A' | 'F' | 'D' | 'Zicsr' | 'Zifencei' | 'Priv';
-export type ImmFormat = 'I' | 'S' | 'B' | 'U' | 'J' | 'none';
 
 export interface InsnFlags {
   /** Ends a basic block: the next pc is not simply pc + len. */
