@@ -45,6 +45,21 @@ manifest_records() {
     ' "$1"
 }
 
+# Reads one record of manifest_records from stdin into name, portable, has_stdin, stdin_text,
+# args[] and envs[]; fails at the end of the input.
+read_record() {
+    IFS= read -r -d '' name || return 1
+    IFS= read -r -d '' portable
+    IFS= read -r -d '' has_stdin
+    IFS= read -r -d '' stdin_text
+    IFS= read -r -d '' nargs
+    args=()
+    for ((i = 0; i < nargs; i++)); do IFS= read -r -d '' a; args+=("$a"); done
+    IFS= read -r -d '' nenv
+    envs=()
+    for ((i = 0; i < nenv; i++)); do IFS= read -r -d '' kv; envs+=("$kv"); done
+}
+
 # run_one OUTPREFIX STDINFILE ENVARRAYNAME -- command...
 # Runs the command in a fresh temp dir; writes OUTPREFIX.stdout/.stderr/.status.
 run_one() {
@@ -65,17 +80,7 @@ run_one() {
 
 differences=0
 total=0
-while true; do
-    IFS= read -r -d '' name || break
-    IFS= read -r -d '' portable
-    IFS= read -r -d '' has_stdin
-    IFS= read -r -d '' stdin_text
-    IFS= read -r -d '' nargs
-    args=()
-    for ((i = 0; i < nargs; i++)); do IFS= read -r -d '' a; args+=("$a"); done
-    IFS= read -r -d '' nenv
-    envs=()
-    for ((i = 0; i < nenv; i++)); do IFS= read -r -d '' kv; envs+=("$kv"); done
+while read_record; do
     wanted "$name" || continue
     total=$((total + 1))
 
@@ -115,17 +120,7 @@ done < <(manifest_records "$here/manifest.json")
 
 # Benchmarks: stdout only (they must exit 0).
 if [ -f "$here/bench/manifest.json" ]; then
-    while true; do
-        IFS= read -r -d '' name || break
-        IFS= read -r -d '' _portable
-        IFS= read -r -d '' _has_stdin
-        IFS= read -r -d '' _stdin
-        IFS= read -r -d '' nargs
-        args=()
-        for ((i = 0; i < nargs; i++)); do IFS= read -r -d '' a; args+=("$a"); done
-        IFS= read -r -d '' nenv
-        envs=()
-        for ((i = 0; i < nenv; i++)); do IFS= read -r -d '' kv; envs+=("$kv"); done
+    while read_record; do
         wanted "bench/$name" || { [ ${#only[@]} -eq 0 ] || continue; }
         scratch=$(mktemp -d)
         start=$(date +%s.%N)
@@ -136,12 +131,7 @@ if [ -f "$here/bench/manifest.json" ]; then
         printf 'bench/%s: status %s, %.2f s under qemu\n' "$name" "$st" "$(echo "$end - $start" | bc)"
         [ "$st" = 0 ] || differences=$((differences + 1))
         rm -rf "$scratch"
-    done < <(node -e '
-        const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-        const out = [];
-        for (const e of m) out.push(e.name, "0", "0", "", String((e.args ?? []).length), ...(e.args ?? []), "0");
-        process.stdout.write(out.map((s) => s + "\0").join(""));
-    ' "$here/bench/manifest.json")
+    done < <(manifest_records "$here/bench/manifest.json")
 fi
 
 echo "$total programs recorded, $differences problem(s)"
