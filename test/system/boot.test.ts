@@ -11,7 +11,7 @@
  * (saying why) otherwise. UNIVM_ENGINE=jit boots with the translator.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { LIVE, UNIVM, which } from '../support/repo.js';
@@ -134,14 +134,7 @@ describe('lines allowed to differ', { skip: univmSystem ?? (SCENARIOS.every((s) 
   });
 });
 
-const qemuVersion = (() => {
-  if (!which('qemu-system-riscv64')) return undefined;
-  try {
-    return execFileSync('qemu-system-riscv64', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  } catch {
-    return undefined;
-  }
-})();
+const qemuVersion = which('qemu-system-riscv64') ? spawnSync('qemu-system-riscv64', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] : undefined;
 const liveSkip = !LIVE ? 'set UNIVM_LIVE=1 to run' : !qemuVersion ? 'qemu-system-riscv64 not installed (Debian package qemu-system-misc)'
   : !/version 7\.2\./.test(qemuVersion) ? `goldens are from ${manifest.qemu}, found ${qemuVersion}` : false;
 
