@@ -33,6 +33,13 @@ void puts_(const char *s) {
   while (*s) putch(*s++);
 }
 
+/* Output goes to the console, or into a buffer while format() runs. */
+static char *sink;
+static void out(int c) {
+  if (sink) *sink++ = (char)c;
+  else putch(c);
+}
+
 static void put_num(u64 v, unsigned base, int width, int neg) {
   char buf[24];
   int n = 0;
@@ -42,22 +49,22 @@ static void put_num(u64 v, unsigned base, int width, int neg) {
   } while (v);
   if (neg) buf[n++] = '-';
   while (n < width) buf[n++] = '0';
-  while (n) putch(buf[--n]);
+  while (n) out(buf[--n]);
 }
 
 /* %s %c %d %u %x with optional l and a zero-padded width (%016lx); %x prints with 0x when
  * written %#x. Enough for the guests, nothing more. */
 void vprintf_(const char *fmt, va_list ap) {
   for (; *fmt; fmt++) {
-    if (*fmt != '%') { putch(*fmt); continue; }
+    if (*fmt != '%') { out(*fmt); continue; }
     fmt++;
     int alt = 0, width = 0, lng = 0;
     if (*fmt == '#') { alt = 1; fmt++; }
     while (*fmt >= '0' && *fmt <= '9') width = width * 10 + (*fmt++ - '0');
     while (*fmt == 'l') { lng = 1; fmt++; }
     switch (*fmt) {
-    case 's': puts_(va_arg(ap, const char *)); break;
-    case 'c': putch(va_arg(ap, int)); break;
+    case 's': { const char *t = va_arg(ap, const char *); while (*t) out(*t++); }; break;
+    case 'c': out(va_arg(ap, int)); break;
     case 'd': {
       i64 v = lng ? va_arg(ap, i64) : va_arg(ap, int);
       put_num(v < 0 ? -(u64)v : (u64)v, 10, width, v < 0);
@@ -65,13 +72,24 @@ void vprintf_(const char *fmt, va_list ap) {
     }
     case 'u': put_num(lng ? va_arg(ap, u64) : va_arg(ap, unsigned), 10, width, 0); break;
     case 'x':
-      if (alt) puts_("0x");
+      if (alt) { out('0'); out('x'); }
       put_num(lng ? va_arg(ap, u64) : va_arg(ap, unsigned), 16, width, 0);
       break;
-    case '%': putch('%'); break;
-    default: putch('?'); break;
+    case '%': out('%'); break;
+    default: out('?'); break;
     }
   }
+}
+
+char *format(char *buf, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  sink = buf;
+  vprintf_(fmt, ap);
+  *sink = 0;
+  sink = 0;
+  va_end(ap);
+  return buf;
 }
 
 void printf_(const char *fmt, ...) {
@@ -170,11 +188,21 @@ static void dispatch(const char *who, volatile trap_rec_t *last, trap_hook_t hoo
   unexpected(who, f);
 }
 
+/* Ends the current run_in: M resumes after the call with a0 as the lower mode left it. */
+static void end_run(frame_t *f) {
+  m_run_active = 0;
+  f->epc = (u64)run_resume;
+  f->status = (f->status | MSTATUS_MPP) & ~MSTATUS_MPIE;
+}
+
+void abort_run(frame_t *f) {
+  f->x[10] = 0xdead;
+  end_run(f);
+}
+
 void m_trap(frame_t *f) {
   if ((f->cause == EXC_ECALL_U || f->cause == EXC_ECALL_S) && f->x[17] == RUN_MAGIC && m_run_active) {
-    m_run_active = 0;
-    f->epc = (u64)run_resume;
-    f->status = (f->status | MSTATUS_MPP) & ~MSTATUS_MPIE;
+    end_run(f);
     return;
   }
   dispatch("M", &m_last, m_hook, m_skip, f);

@@ -80,6 +80,7 @@ void putch(int c);
 void puts_(const char *s);
 void printf_(const char *fmt, ...);
 void vprintf_(const char *fmt, va_list ap);
+char *format(char *buf, const char *fmt, ...);   /* like sprintf; returns buf */
 void exit_(int code) __attribute__((noreturn));
 #define printf printf_
 #define puts puts_
@@ -124,6 +125,8 @@ void install_s_vectored(void);
  * returning into a stub that makes the `ecall` back. Other mstatus bits (SUM, MXR, MPIE, ...)
  * are left as the caller set them. U-mode functions must live in the user region (USER). */
 i64 run_in(int mode, i64 (*fn)(i64), i64 arg);
+/* For an M hook: abandon the current run_in, which returns 0xdead. */
+void abort_run(frame_t *f);
 /* From S-mode: runs fn(arg) in U-mode; needs ecall from U delegated (medeleg bit 8). */
 i64 s_run_in_u(i64 (*fn)(i64), i64 arg);
 #define USER __attribute__((section(".utext"), noinline))

@@ -1,0 +1,2 @@
+#define LEVELS 4
+#include "mmu_common.h"
