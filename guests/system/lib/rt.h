@@ -125,6 +125,7 @@ void install_s_vectored(void);
  * returning into a stub that makes the `ecall` back. Other mstatus bits (SUM, MXR, MPIE, ...)
  * are left as the caller set them. U-mode functions must live in the user region (USER). */
 i64 run_in(int mode, i64 (*fn)(i64), i64 arg);
+extern volatile int m_run_active, s_run_active;   /* a run_in / s_run_in_u is under way */
 /* For an M hook: abandon the current run_in, which returns 0xdead. */
 void abort_run(frame_t *f);
 /* From S-mode: runs fn(arg) in U-mode; needs ecall from U delegated (medeleg bit 8). */

@@ -1,4 +1,5 @@
 /* Reset entry, trap entries (direct and vectored, M and S), privilege switching, probes. */
+    .file "start.S"
 #define FRAME_SIZE (38 * 8)
 #define F_EPC (32 * 8)
 #define F_CAUSE (33 * 8)
