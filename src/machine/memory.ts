@@ -23,6 +23,7 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
  * (misaligned, out of range, missing permission) comes here.
  */
 export class FlatMemory {
+  readonly kind = 'flat';
   readonly size: number;
   readonly buffer: ArrayBuffer;
   readonly wasm: WebAssembly.Memory | undefined;
@@ -61,6 +62,14 @@ export class FlatMemory {
     this.f64 = new Float64Array(this.buffer);
     this.dv = new DataView(this.buffer);
     this.perm = new Uint8Array(size / PAGE_SIZE);
+  }
+
+  /** What the engines bind (see FLAT_MODEL.bindings). */
+  engineBindings(): Record<string, unknown> {
+    return {
+      M: this, U8: this.u8, I8: this.i8, U16: this.u16, I16: this.i16, I32: this.i32, B64: this.b64, MF64: this.f64,
+      PERM: this.perm, LIM: this.size,
+    };
   }
 
   /** Sets the permission byte of every page overlapping [addr, addr+len). */

@@ -401,7 +401,8 @@ export function objdumpNarrower(w: number): string | undefined {
 export const OUTSIDE_RV64GC = new Set([
   // privileged spec 1.9.1, still in binutils 2.40's table
   'sfence.vm', 'hret',
-  'mret', 'sret', 'uret', 'dret', 'wfi', 'sfence.vma', 'hfence.vvma', 'hfence.gvma',
+  // privileged instructions of extensions univm does not implement (mret, sret, wfi, sfence.vma are in our table)
+  'uret', 'dret', 'hfence.vvma', 'hfence.gvma',
   'sinval.vma', 'hinval.vvma', 'hinval.gvma', 'sfence.w.inval', 'sfence.inval.ir', 'mnret']);
 
 /** objdump's CSR name table, from the csr section of the decode32 golden (csrrs x0,N,x0 for every N). */

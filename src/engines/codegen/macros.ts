@@ -3,9 +3,22 @@
  * `expand` is a small macro processor: function-like macros `NAME(a, b)` with balanced
  * parentheses, and word macros `NAME`. Each engine supplies its own `Vocabulary`.
  */
+import type { InsnDef } from '../../isa/riscv/instructions.js';
+
 export interface Vocabulary {
   fns: Record<string, (...args: string[]) => string>;
   words: Record<string, string>;
+  /**
+   * A check the machine makes before an instruction runs, beyond its meaning (the system VM:
+   * FP instructions trap while mstatus.FS is Off).
+   */
+  guard?: (d: InsnDef) => string;
+}
+
+/** An instruction's meaning in one vocabulary, with the machine's guard in front. */
+export function meaning(d: InsnDef, v: Vocabulary): string {
+  const guard = v.guard?.(d) ?? '';
+  return guard + expand(d.exec, v);
 }
 
 const IDENT = /[A-Za-z_$][\w$]*/y;

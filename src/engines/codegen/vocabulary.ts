@@ -4,6 +4,7 @@
  * permitted fast path and call FlatMemory's slow path for everything else.
  */
 import type { Vocabulary } from './macros.js';
+import type { LoopModel, MemoryModel } from './memory-model.js';
 
 /**
  * The fast path needs X[r] + off to be a small non-negative address: the high word zero, the
@@ -69,6 +70,7 @@ export const interpreterVocabulary: Vocabulary = {
     FLOAD_D: fload,
     FSTORE_D: fstore,
     NPC: (a) => `(npc = (${a}) | 0)`,
+    NPC_REL: (d) => `(npc = (pc + ${d}) | 0)`,
     TRAP: (c, v) => `trap(${c}, ${v})`,
     ILLEGAL: () => illegal,
     ECALL: () => 'trap(8, 0)',
@@ -86,5 +88,35 @@ export const interpreterVocabulary: Vocabulary = {
     AMO_CHECK: (a, n) => `M.checkAtomic(${a}, ${n})`,
     LR_CHECK: (a, n) => `M.checkLoadReserved(${a}, ${n})`,
     FENCE_I: () => 'void 0',
+    // A user process may not run privileged instructions.
+    MRET: () => illegal,
+    SRET: () => illegal,
+    WFI: () => illegal,
+    SFENCE_VMA: () => illegal,
   },
+};
+
+/**
+ * pc stays an int32 (guest memory is at most 2 GiB); see NUM_FAR_PC in machine/hart.ts.
+ * Execute permission is checked once per page: a page's protection can only change in a
+ * system call, and every system call leaves the run loop.
+ */
+const flatLoop: LoopModel = {
+  enter: 'const pc0 = NUM[0], PCHI = 0; let pc = pc0 >= 0 && pc0 < LIM ? pc0 | 0 : (NUM[3] = pc0, -1), fetchPage = -1;',
+  fetchCheck: `if ((pc & -4096) !== fetchPage) {
+        if (!(pc >= 0 && pc < LIM && (PERM[pc >>> 12] & 4) !== 0)) M.fetch16(pc === -1 ? NUM[3] : pc);
+        fetchPage = pc & -4096;
+      }`,
+  lowerParcel: 'U16[pc >>> 1]',
+  upperParcel: '(((pc + 2) & 4095) === 0 && (PERM[(pc + 2) >>> 12] & 4) === 0 ? M.fetch16(pc + 2) : U16[(pc >>> 1) + 1])',
+  leave: 'NUM[0] = pc === -1 ? NUM[3] : pc;',
+};
+
+/** The process VM's model: one flat buffer, a permission byte per page. */
+export const FLAT_MODEL: MemoryModel = {
+  name: 'flat',
+  vocabulary: interpreterVocabulary,
+  loop: flatLoop,
+  bindings: ['X', 'XW', 'F', 'FW', 'FDV', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'MF64', 'PERM', 'LIM', 'RVC', 'RVC_SLOW',
+    'SF', 'CSR', 'trap', 'GuestTrap', 'BUDGET_EXIT', 'TRACE', 'BLOCKWISE'],
 };

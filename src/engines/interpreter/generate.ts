@@ -7,11 +7,14 @@
 import { OPERAND_FIELDS, operandSrc } from '../../isa/riscv/encoding.js';
 import { INSNS, type InsnDef } from '../../isa/riscv/instructions.js';
 import { decodeTree } from '../codegen/decode-tree.js';
-import { expand, usedFields, type Vocabulary } from '../codegen/macros.js';
+import { expand, meaning, usedFields, type Vocabulary } from '../codegen/macros.js';
+import type { LoopModel } from '../codegen/memory-model.js';
 
 
 export interface GenerateOptions {
   vocabulary: Vocabulary;
+  /** How the run loop keeps pc and fetches: flat process memory, or through the system VM's MMU. */
+  loop: LoopModel;
   /** Emit a call to TRACE(pc, raw, len) before each instruction. */
   trace?: boolean;
   /**
@@ -24,7 +27,7 @@ export interface GenerateOptions {
 
 /** One instruction's case body: its fields, then its expanded meaning. */
 export function instructionBody(d: InsnDef, vocabulary: Vocabulary): string {
-  const body = expand(d.exec, vocabulary);
+  const body = meaning(d, vocabulary);
   const decls = usedFields(body, OPERAND_FIELDS).map((f) => `${f} = ${operandSrc(f, d.imm)}`);
   return `/* ${d.name} */ ${decls.length ? `const ${decls.join(', ')};` : ''} ${body}`;
 }
@@ -65,15 +68,15 @@ export function isHot(d: InsnDef): boolean {
   return ((d.ext === 'I' || d.ext === 'M') && !d.flags.system) || (d.flags.fp === true && (d.flags.load === true || d.flags.store === true));
 }
 
-const TEMPS = 'let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0;';
+export const TEMPS = 'let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0, tk = 0, ta = 0, nhi = 0;';
 
 export function generateInterpreter(opts: GenerateOptions): string {
-  const v = opts.vocabulary;
+  const v = opts.vocabulary, L = opts.loop;
   const illegal = expand('ILLEGAL()', v);
   const locals = `const ${opts.bindings.map((n) => `${n} = C.${n}`).join(', ')};`;
-  const coldCall = 'npc = cold(C, i, raw, pc, len, icount); if (BLOCKWISE && npc !== ((pc + len) | 0)) budget = 0';
+  const coldCall = `npc = cold(C, i, raw, pc, len, icount, PCHI); if (BLOCKWISE && npc !== ((pc + len) | 0)) budget = 0`;
   return `
-const cold = function (C, i, raw, pc, len, icount) {
+const cold = function (C, i, raw, pc, len, icount, PCHI) {
   ${locals}
   ${TEMPS}
   let npc = (pc + len) | 0;
@@ -82,28 +85,20 @@ const cold = function (C, i, raw, pc, len, icount) {
 };
 return function run(C, budget) {
   ${locals}
-  // pc stays an int32 (guest memory is at most 2 GiB); see NUM_FAR_PC in machine/hart.ts.
-  const pc0 = NUM[0];
-  let pc = pc0 >= 0 && pc0 < LIM ? pc0 | 0 : (NUM[3] = pc0, -1);
-  let icount = 0, raw = 0, fetchPage = -1;
+  ${L.enter}
+  let icount = 0, raw = 0;
   ${TEMPS}
   try {
-    while (icount < budget) {
-      // Execute permission is checked once per page: a page's protection can only change in a
-      // system call, and every system call leaves this loop.
-      if ((pc & -4096) !== fetchPage) {
-        if (!(pc >= 0 && pc < LIM && (PERM[pc >>> 12] & 4) !== 0)) M.fetch16(pc === -1 ? NUM[3] : pc);
-        fetchPage = pc & -4096;
-      }
-      raw = U16[pc >>> 1];
+    while (icount < budget${L.keepGoing ? ` && ${L.keepGoing}` : ''}) {
+      ${L.fetchCheck}
+      raw = ${L.lowerParcel};
       let i, len;
       if ((raw & 3) !== 3) {
         len = 2; i = RVC[raw];
         if (i <= 1 && (i = RVC_SLOW(raw)) === 0) ${illegal};
       } else {
         len = 4;
-        if (((pc + 2) & 4095) === 0 && (PERM[(pc + 2) >>> 12] & 4) === 0) M.fetch16(pc + 2);
-        raw = i = raw | (U16[(pc >>> 1) + 1] << 16);
+        raw = i = raw | (${L.upperParcel} << 16);
       }
       ${opts.trace ? 'TRACE(pc, raw, len);' : ''}
       let npc = (pc + len) | 0;
@@ -112,11 +107,11 @@ return function run(C, budget) {
       icount++;
     }
   } catch (e) {
-    NUM[0] = pc === -1 ? NUM[3] : pc; NUM[1] += icount;
+    ${L.leave} NUM[1] += icount;
     if (e instanceof GuestTrap) return { kind: 'trap', cause: e.cause, tval: e.tval };
     throw e;
   }
-  NUM[0] = pc === -1 ? NUM[3] : pc; NUM[1] += icount;
+  ${L.leave} NUM[1] += icount;
   return BUDGET_EXIT;
 };`;
 }

@@ -5,7 +5,7 @@
  */
 import { operand, OPERAND_FIELDS, type OperandField } from '../../isa/riscv/encoding.js';
 import type { InsnDef } from '../../isa/riscv/instructions.js';
-import { expand, usedFields, type Vocabulary } from '../codegen/macros.js';
+import { meaning, usedFields, type Vocabulary } from '../codegen/macros.js';
 
 export interface BlockInsn {
   def: InsnDef;
@@ -31,7 +31,7 @@ function expanded(def: InsnDef, v: Vocabulary): Expanded {
   if (!byDef) expansions.set(v, (byDef = new Map()));
   let e = byDef.get(def);
   if (!e) {
-    const exec = expand(def.exec, v);
+    const exec = meaning(def, v);
     e = {
       exec,
       fields: usedFields(exec, OPERAND_FIELDS),

@@ -19,7 +19,7 @@
  *   ADDR(r, off)  X[r] + off as a number (exact for any address a mapping can hold)
  *   LOAD_B/BU/H/HU/W/WU(a)  number results; LOAD_D(rs1, 0) bigint
  *   STORE_B/H/W(a, number), STORE_D(rs1, 0, bigint)
- *   NPC(a)        next pc (default PC + LEN)
+ *   NPC(a)        next pc (default PC + LEN), from JALR_TARGET;  NPC_REL(d): next pc = PC + d
  *   TRAP(cause, tval), ILLEGAL(), ECALL(), EBREAK()
  *   FS(r) FD(r)   FP register as f32 bits (int32, NaN-boxing checked) / f64 bits (bigint)
  *   FLO(r)        raw low 32 bits of an FP register;  WFS(v) / WFD(v): frd <- f32 bits (boxed) / f64 bits
@@ -29,6 +29,8 @@
  *   CSRR(c) CSRW(c, v)   CSR access with the machine's rules
  *   RES_GET() RES_SET(a) the LR/SC reservation;  AMO_CHECK(a, size), LR_CHECK(a, size)
  *   FENCE_I()     instruction-stream synchronisation
+ *   MRET() SRET() WFI() SFENCE_VMA(rs1, rs2)  privileged instructions: the machine decides
+ *                 (a user-mode process VM raises illegal instruction)
  */
 import { pattern, type ImmFormat } from './encoding.js';
 export type { ImmFormat };
@@ -71,12 +73,12 @@ const I = (f3: string, opc: string) => `............ ..... ${f3} ..... ${opc}`;
 
 def('lui', 'I', '.................... ..... 0110111', 'U', 'rd,uimm', 'WX32(imm)');
 def('auipc', 'I', '.................... ..... 0010111', 'U', 'rd,uimm', 'WX(BigInt(PC + imm))');
-def('jal', 'I', '.................... ..... 1101111', 'J', 'rd,target', 'WX(BigInt(PC + LEN)); NPC(PC + imm);', { branch: true });
+def('jal', 'I', '.................... ..... 1101111', 'J', 'rd,target', 'WX(BigInt(PC + LEN)); NPC_REL(imm);', { branch: true });
 def('jalr', 'I', I('000', '1100111'), 'I', 'rd,imm(rs1)',
   'const t = JALR_TARGET(rs1, imm); WX(BigInt(PC + LEN)); NPC(t);', { branch: true, indirect: true });
 
 const branch = (name: string, f3: string, cond: string) =>
-  def(name, 'I', `....... ..... ..... ${f3} ..... 1100011`, 'B', 'rs1,rs2,target', `if (${cond}) NPC(PC + imm);`, { branch: true });
+  def(name, 'I', `....... ..... ..... ${f3} ..... 1100011`, 'B', 'rs1,rs2,target', `if (${cond}) NPC_REL(imm);`, { branch: true });
 branch('beq', '000', 'EQ(rs1, rs2)');
 branch('bne', '001', '!EQ(rs1, rs2)');
 branch('blt', '100', 'LT(rs1, rs2)');
@@ -148,6 +150,12 @@ def('fence', 'I', '.... .... .... ..... 000 ..... 0001111', 'none', '', '');
 def('fence.i', 'Zifencei', '............ ..... 001 ..... 0001111', 'none', '', 'FENCE_I();', { system: true });
 def('ecall', 'I', '000000000000 00000 000 00000 1110011', 'none', '', 'ECALL();', { system: true });
 def('ebreak', 'I', '000000000001 00000 000 00000 1110011', 'none', '', 'EBREAK();', { system: true });
+
+// ---------------------------------------------------------------- privileged (v1.12)
+def('sret', 'Priv', '0001000 00010 00000 000 00000 1110011', 'none', '', 'SRET();', { branch: true, system: true });
+def('mret', 'Priv', '0011000 00010 00000 000 00000 1110011', 'none', '', 'MRET();', { branch: true, system: true });
+def('wfi', 'Priv', '0001000 00101 00000 000 00000 1110011', 'none', '', 'WFI();', { system: true });
+def('sfence.vma', 'Priv', '0001001 ..... ..... 000 00000 1110011', 'none', 'rs1,rs2', 'SFENCE_VMA(rs1, rs2);', { system: true });
 
 // ---------------------------------------------------------------- M
 op('mul', '0000001', '000', 'WX(i64(X[rs1] * X[rs2]))', 'M');

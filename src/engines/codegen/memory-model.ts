@@ -1,0 +1,31 @@
+/**
+ * What an engine's generated code needs to know about the machine it runs on: how guest memory
+ * is reached (the vocabulary's LOAD_x / STORE_x expansions) and how pc is kept and instructions
+ * fetched (the run loop's parts). The process VM's memory is flat (guest address = offset in
+ * one buffer); the system VM's goes through an MMU with a software TLB.
+ */
+import type { Vocabulary } from './macros.js';
+
+/** Statements and expressions of the run loop that depend on the memory model. */
+export interface LoopModel {
+  /** Statements at entry: declare `pc` (int32, the low word of the guest pc), `PCHI` and what fetch keeps. */
+  enter: string;
+  /** Statements before each fetch: check the page of pc (at most once per page). */
+  fetchCheck: string;
+  /** The 16-bit parcel at pc. */
+  lowerParcel: string;
+  /** The parcel at pc + 2 (a 32-bit instruction may straddle a page). */
+  upperParcel: string;
+  /** Statements storing pc back into NUM[0]. */
+  leave: string;
+  /** An extra condition for running the next instruction. */
+  keepGoing?: string;
+}
+
+export interface MemoryModel {
+  readonly name: string;
+  readonly vocabulary: Vocabulary;
+  readonly loop: LoopModel;
+  /** Context fields the generated code reads (copied to locals). */
+  readonly bindings: readonly string[];
+}
