@@ -4,7 +4,9 @@
 # For every entry of manifest.json:
 #   qemu-system-riscv64 -M MACHINE -nographic -bios none -kernel bin/NAME
 # with the entry's stdin (or /dev/null), writing golden/NAME.stdout and golden/NAME.status.
-# A status different from the manifest's, or anything on stderr, is reported as a problem.
+# A status different from the manifest's, anything on stderr, or a FAIL line is reported as a
+# problem. Spike guests that have a virt build (build/virt/NAME, from `make virt-variants`) are
+# also run on QEMU's virt machine, whose output must be the same: univm runs them on virt.
 #
 # Usage: guests/system/record-golden.sh [NAME...]     (default: every entry)
 # Needs: qemu-system-riscv64 (Debian qemu-system-misc), node.
@@ -38,6 +40,19 @@ while IFS=$'\t' read -r name machine want stdin_json; do
     if [ "$status" != "$want" ]; then line="$line  PROBLEM: manifest expects $want"; problems=$((problems + 1)); fi
     if [ -s "$scratch/stderr" ]; then line="$line  PROBLEM: stderr: $(head -c 200 "$scratch/stderr")"; problems=$((problems + 1)); fi
     if grep -q '^FAIL\|^UNEXPECTED' "$here/golden/$name.stdout"; then line="$line  PROBLEM: FAIL lines under QEMU"; problems=$((problems + 1)); fi
+    virt=$here/build/virt/$name
+    if [ "$machine" = spike ] && [ -f "$virt" ]; then
+        timeout -k 5 "$TIMEOUT" "$QEMU" -M virt -nographic -bios none -kernel "$virt" \
+            <"$scratch/stdin" >"$scratch/virt.stdout" 2>/dev/null
+        vstatus=$?
+        if cmp -s "$scratch/virt.stdout" "$here/golden/$name.stdout" && [ "$vstatus" = "$status" ]; then
+            line="$line, same on virt"
+        else
+            line="$line  PROBLEM: differs on virt (status $vstatus)"
+            problems=$((problems + 1))
+            diff "$here/golden/$name.stdout" "$scratch/virt.stdout" | head -5
+        fi
+    fi
     echo "$line"
 done <<<"$entries"
 

@@ -141,6 +141,21 @@ void expect_no_trap(volatile trap_rec_t *r, const char *what);
 
 /* Runs one instruction at a known address (returned) so a trap's epc can be checked. The
  * instruction text uses %1 (value in/out) and %2 (address). */
+/* One instruction in M that must trap to M with this cause and tval, at its own address. */
+#define TRAP_AT(what, insn, cause, tval)                                                         \
+  do {                                                                                         \
+    clear_traps();                                                                             \
+    u64 at_ = AT(insn, 0, 0);                                                                  \
+    expect_trap(&m_last, what, cause, tval, at_);                                              \
+  } while (0)
+/* run_in(mode, fn, 0) must trap to M with this cause, tval and epc. */
+#define TRAP_IN(what, mode, fn, cause, tval, epc)                                                \
+  do {                                                                                         \
+    clear_traps();                                                                             \
+    run_in(mode, fn, 0);                                                                       \
+    expect_trap(&m_last, what, cause, tval, epc);                                              \
+  } while (0)
+
 #define AT(insn, addr, val)                                                                     \
   ({                                                                                           \
     u64 pc_, v_ = (u64)(val), a_ = (u64)(addr);                                                \
@@ -175,6 +190,15 @@ u64 uprobe_jump(u64 addr);
 #define CLINT_MSIP ((volatile u32 *)(CLINT_BASE))
 #define CLINT_MTIMECMP ((volatile u64 *)(CLINT_BASE + 0x4000))
 #define CLINT_MTIME ((volatile u64 *)(CLINT_BASE + 0xbff8))
+
+/* ---- virt devices: NS16550A and PLIC (context 0 = hart 0 M-mode, 1 = hart 0 S-mode) ---- */
+#define UART ((volatile unsigned char *)0x10000000ul)
+#define UART_IRQ 10
+#define PLIC 0x0c000000ul
+#define PLIC_PRIORITY(irq) ((volatile u32 *)(PLIC + 4 * (irq)))
+#define PLIC_ENABLE(ctx) ((volatile u32 *)(PLIC + 0x2000 + 0x80 * (ctx)))
+#define PLIC_THRESHOLD(ctx) ((volatile u32 *)(PLIC + 0x200000 + 0x1000 * (ctx)))
+#define PLIC_CLAIM(ctx) ((volatile u32 *)(PLIC + 0x200004 + 0x1000 * (ctx)))
 
 /* ---- memory ---- */
 void *memset(void *d, int c, size_t n);

@@ -147,25 +147,20 @@ _start:
     TRAP_ENTRY s, s_trap
 
 #define RUN_MAGIC 0x52554e
+/* ra, sp and the callee-saved registers into the context at t0 (restore_ctx reads them back) */
+.macro SAVE_CTX
+    sd ra, 0(t0)
+    sd sp, 8(t0)
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11
+    sd s\n, 16+8*\n(t0)
+    .endr
+.endm
 /* i64 run_in(int mode, i64 (*fn)(i64), i64 arg): see rt.h. The callee-saved registers wait in
  * m_run_ctx until m_trap sees the return ecall and mrets to run_resume. */
     .globl run_in
 run_in:
     la t0, m_run_ctx
-    sd ra, 0(t0)
-    sd sp, 8(t0)
-    sd s0, 16(t0)
-    sd s1, 24(t0)
-    sd s2, 32(t0)
-    sd s3, 40(t0)
-    sd s4, 48(t0)
-    sd s5, 56(t0)
-    sd s6, 64(t0)
-    sd s7, 72(t0)
-    sd s8, 80(t0)
-    sd s9, 88(t0)
-    sd s10, 96(t0)
-    sd s11, 104(t0)
+    SAVE_CTX
     li t1, 0x1800
     csrc mstatus, t1
     slli t1, a0, 11
@@ -191,20 +186,7 @@ run_resume:
     .globl s_run_in_u
 s_run_in_u:
     la t0, s_run_ctx
-    sd ra, 0(t0)
-    sd sp, 8(t0)
-    sd s0, 16(t0)
-    sd s1, 24(t0)
-    sd s2, 32(t0)
-    sd s3, 40(t0)
-    sd s4, 48(t0)
-    sd s5, 56(t0)
-    sd s6, 64(t0)
-    sd s7, 72(t0)
-    sd s8, 80(t0)
-    sd s9, 88(t0)
-    sd s10, 96(t0)
-    sd s11, 104(t0)
+    SAVE_CTX
     li t1, 0x100
     csrc sstatus, t1
     csrw sepc, a0

@@ -1,7 +1,6 @@
 /* virt console and exit: NS16550A at 0x10000000, sifive_test at 0x100000. */
 #include "rt.h"
 
-#define UART ((volatile unsigned char *)0x10000000ul)
 #define LSR_THRE 0x20
 #define TEST_DEV ((volatile u32 *)0x100000ul)
 

@@ -199,24 +199,16 @@ static void access_rules(void) {
   clear_traps();
   pc = AT("csrrsi %1, mhartid, 0", 0, 0);
   expect_no_trap(&m_last, "csrrsi rd, mhartid, 0");
-  clear_traps();
-  pc = AT("csrrwi x0, mhartid, 0", 0, 0);
-  expect_trap(&m_last, "csrrwi x0, mhartid, 0", EXC_ILLEGAL, 0xf1405073, pc);
+  TRAP_AT("csrrwi x0, mhartid, 0", "csrrwi x0, mhartid, 0", EXC_ILLEGAL, 0xf1405073);
   clear_traps();
   __asm__ volatile(".option push\n.option norvc\nli t1, 0\nlla %0, 1f\n1: csrrs x0, mimpid, t1\n.option pop"
                    : "=&r"(pc)::"t1", "memory");
   /* The spec counts any rs1 other than x0 as a write; QEMU 7.2 looks at the value instead. */
   (void)pc;
   expect_no_trap(&m_last, "csrrs x0, mimpid, t1 with t1 = 0 (QEMU 7.2: no write, no trap)");
-  clear_traps();
-  pc = AT("csrw cycle, x0", 0, 0);
-  expect_trap(&m_last, "csrw cycle, x0", EXC_ILLEGAL, 0xc0001073, pc);
-  clear_traps();
-  run_in(PRV_S, s_read_mstatus, 0);
-  expect_trap(&m_last, "csrr mstatus from S", EXC_ILLEGAL, 0x30002573, (u64)s_read_mstatus_insn);
-  clear_traps();
-  run_in(PRV_S, s_write_mscratch, 0);
-  expect_trap(&m_last, "csrw mscratch from S", EXC_ILLEGAL, 0x34001073, (u64)s_write_mscratch_insn);
+  TRAP_AT("csrw cycle, x0", "csrw cycle, x0", EXC_ILLEGAL, 0xc0001073);
+  TRAP_IN("csrr mstatus from S", PRV_S, s_read_mstatus, EXC_ILLEGAL, 0x30002573, (u64)s_read_mstatus_insn);
+  TRAP_IN("csrw mscratch from S", PRV_S, s_write_mscratch, EXC_ILLEGAL, 0x34001073, (u64)s_write_mscratch_insn);
   clear_traps();
   u64 v = run_in(PRV_S, s_read_sstatus, 0);
   expect_no_trap(&m_last, "csrr sstatus from S");
@@ -224,18 +216,11 @@ static void access_rules(void) {
 }
 
 static void fp_state(void) {
-  u64 pc;
   puts("-- floating-point state\n");
   csr_clear(mstatus, MSTATUS_FS);
-  clear_traps();
-  pc = AT("fadd.d f1, f2, f3", 0, 0);
-  expect_trap(&m_last, "fadd.d with FS=Off", EXC_ILLEGAL, 0x023170d3, pc);
-  clear_traps();
-  pc = AT("csrr x0, fcsr", 0, 0);
-  expect_trap(&m_last, "csrr x0, fcsr with FS=Off", EXC_ILLEGAL, 0x00302073, pc);
-  clear_traps();
-  pc = AT(".option rvc\nc.fldsp f8, 0(sp)\n.option norvc", 0, 0);
-  expect_trap(&m_last, "c.fldsp f8, 0(sp) with FS=Off (tval is the parcel)", EXC_ILLEGAL, 0x2402, pc);
+  TRAP_AT("fadd.d with FS=Off", "fadd.d f1, f2, f3", EXC_ILLEGAL, 0x023170d3);
+  TRAP_AT("csrr x0, fcsr with FS=Off", "csrr x0, fcsr", EXC_ILLEGAL, 0x00302073);
+  TRAP_AT("c.fldsp f8, 0(sp) with FS=Off (tval is the parcel)", ".option rvc\nc.fldsp f8, 0(sp)\n.option norvc", EXC_ILLEGAL, 0x2402);
   csr_set(mstatus, 1ul << 13);   /* Initial */
   clear_traps();
   u64 r = AT("csrr %1, fflags", 0, 0);

@@ -111,7 +111,7 @@ static void interrupts(void) {
   run_in(PRV_S, s_interrupt_body, IRQ_SSI);
   check("SSI taken in S once SIE is set: count", s_int_count, 1);
   check("  scause", s_int_cause, INTR | IRQ_SSI);
-  check("  sepc is the instruction after csrsi", s_int_epc, (u64)s_after_sie);
+  check_true("  sepc is the instruction after csrsi", s_int_epc == (u64)s_after_sie);
   check("  mip.SSIP cleared through sip", csr_read(mip) & MIP(IRQ_SSI), 0);
 
   install_s_vectored();

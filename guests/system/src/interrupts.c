@@ -4,13 +4,6 @@
  * MTI, SSI, STI), and WFI woken by the timer with MIE=0. */
 #include "rt.h"
 
-#define UART_IER ((volatile unsigned char *)0x10000001ul)
-#define PLIC 0x0c000000ul
-#define PLIC_PRIORITY(irq) ((volatile u32 *)(PLIC + 4 * (irq)))
-#define PLIC_ENABLE(ctx) ((volatile u32 *)(PLIC + 0x2000 + 0x80 * (ctx)))
-#define PLIC_THRESHOLD(ctx) ((volatile u32 *)(PLIC + 0x200000 + 0x1000 * (ctx)))
-#define PLIC_CLAIM(ctx) ((volatile u32 *)(PLIC + 0x200004 + 0x1000 * (ctx)))
-#define UART_IRQ 10
 
 static volatile u64 log[16];
 static volatile int nlog;
@@ -33,7 +26,7 @@ static int on_interrupt(frame_t *f) {
   case IRQ_SEI: csr_clear(mip, MIP(IRQ_SEI)); break;
   case IRQ_MEI: {
     u32 id = *PLIC_CLAIM(0);
-    *UART_IER = 0;
+    UART[1] = 0;
     *PLIC_CLAIM(0) = id;
     break;
   }
@@ -133,7 +126,7 @@ static void priority(void) {
   *PLIC_PRIORITY(UART_IRQ) = 1;
   *PLIC_THRESHOLD(0) = 0;
   *PLIC_ENABLE(0) = 1u << UART_IRQ;
-  *UART_IER = 2;   /* transmitter empty: raises the UART's line at once */
+  UART[1] = 2;   /* transmitter empty: raises the UART's line at once */
   *CLINT_MSIP = 1;
   *CLINT_MTIMECMP = 0;
   csr_write(mip, MIP(IRQ_SSI) | MIP(IRQ_STI) | MIP(IRQ_SEI));

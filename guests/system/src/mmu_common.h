@@ -137,15 +137,7 @@ static void superpages(void) {
   try_access("1G page with a misaligned PPN", PRV_S, LD, gva, EXC_LOAD_PAGE);
   set_pte(giga, 0);
 
-#if LEVELS == 3
-  u64 hva = 0xffffffc000000000ul;   /* the top half: sign-extended bit 38 */
-  pt_map(root, LEVELS, hva, 0x80000000ul, 2, V | RWX | AD);
-  sfence_all();
-  checkf(try_access("1G page at the top of the address space", PRV_S, LD, hva + (FRAME(4) - 0x80000000ul), NONE),
-         PATTERN(4), "  value");
-  try_access("non-canonical address", PRV_S, LD, 0x0000004000000000ul + (FRAME(4) - 0x80000000ul), EXC_LOAD_PAGE);
-  try_access("non-canonical address", PRV_S, ST, 0x8000000000000000ul, EXC_STORE_PAGE);
-#else
+#if LEVELS == 4
   u64 tva = 0x8000000000ul;   /* 512 GiB page onto physical 0 */
   volatile u64 *tera = pt_map(root, LEVELS, tva, 0, 3, V | RWX | AD);
   sfence_all();
@@ -153,12 +145,17 @@ static void superpages(void) {
   set_pte(tera, leaf(0x80000000ul, V | RWX | AD));
   try_access("512G page with a misaligned PPN", PRV_S, LD, tva + FRAME(6), EXC_LOAD_PAGE);
   set_pte(tera, 0);
-  u64 hva = 0xffff800000000000ul;   /* the top half: sign-extended bit 47 */
+#endif
+  int top = 12 + 9 * LEVELS - 1;   /* the highest VA bit: 38 (Sv39) or 47 (Sv48) */
+  u64 hva = ~0ul << top;           /* the first address of the top half */
   pt_map(root, LEVELS, hva, 0x80000000ul, 2, V | RWX | AD);
   sfence_all();
   checkf(try_access("1G page at the top of the address space", PRV_S, LD, hva + (FRAME(4) - 0x80000000ul), NONE),
          PATTERN(4), "  value");
-  try_access("non-canonical address", PRV_S, LD, 0x0000800000000000ul + (FRAME(4) - 0x80000000ul), EXC_LOAD_PAGE);
+  try_access("non-canonical address", PRV_S, LD, (1ul << top) + (FRAME(4) - 0x80000000ul), EXC_LOAD_PAGE);
+#if LEVELS == 3
+  try_access("non-canonical address", PRV_S, ST, 0x8000000000000000ul, EXC_STORE_PAGE);
+#else
   try_access("Sv39-canonical but Sv48-mapped address", PRV_S, LD, 0x4000000000ul, EXC_LOAD_PAGE);
 #endif
 }

@@ -4,14 +4,7 @@
  * priority, threshold, claim and complete are exercised along the way. */
 #include "rt.h"
 
-#define UART ((volatile unsigned char *)0x10000000ul)
 #define LSR_DR 1
-#define PLIC 0x0c000000ul
-#define PLIC_PRIORITY(irq) ((volatile u32 *)(PLIC + 4 * (irq)))
-#define PLIC_ENABLE(ctx) ((volatile u32 *)(PLIC + 0x2000 + 0x80 * (ctx)))
-#define PLIC_THRESHOLD(ctx) ((volatile u32 *)(PLIC + 0x200000 + 0x1000 * (ctx)))
-#define PLIC_CLAIM(ctx) ((volatile u32 *)(PLIC + 0x200004 + 0x1000 * (ctx)))
-#define UART_IRQ 10
 
 static char line[64];
 static volatile int len, done, bad_claims;

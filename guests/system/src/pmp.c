@@ -36,20 +36,15 @@ static void access(const char *what, int op, u64 addr, u64 want) {
 }
 
 static void csr_access(void) {
-  u64 pc;
   puts("-- PMP CSRs\n");
-  clear_traps();
-  pc = AT("csrr x0, pmpcfg1", 0, 0);
-  expect_trap(&m_last, "pmpcfg1 (RV32 only)", EXC_ILLEGAL, 0x3a102073, pc);
-  clear_traps();
-  pc = AT("csrr x0, pmpcfg3", 0, 0);
-  expect_trap(&m_last, "pmpcfg3 (RV32 only)", EXC_ILLEGAL, 0x3a302073, pc);
+  TRAP_AT("pmpcfg1 (RV32 only)", "csrr x0, pmpcfg1", EXC_ILLEGAL, 0x3a102073);
+  TRAP_AT("pmpcfg3 (RV32 only)", "csrr x0, pmpcfg3", EXC_ILLEGAL, 0x3a302073);
   clear_traps();
   csr_read(pmpcfg2);
   csr_read(pmpaddr15);
   expect_no_trap(&m_last, "pmpcfg2 and pmpaddr15");
   clear_traps();
-  pc = AT("csrr x0, 0x3c0", 0, 0);   /* pmpaddr16 */
+  AT("csrr x0, 0x3c0", 0, 0);   /* pmpaddr16 */
   note("pmpaddr16 traps (QEMU has 16 entries)", m_last.count);
   csr_write(pmpaddr15, ~0ul);
   note("pmpaddr15 after all ones (the spec keeps 54 bits; QEMU 7.2 all 64)", csr_read(pmpaddr15));

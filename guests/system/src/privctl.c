@@ -32,9 +32,7 @@ static void tsr_tw_tvm(u64 *root) {
   run_in(PRV_S, s_sret, 0);
   expect_no_trap(&m_last, "sret in S, TSR=0");
   csr_set(mstatus, MSTATUS_TSR);
-  clear_traps();
-  run_in(PRV_S, s_sret, 0);
-  expect_trap(&m_last, "sret in S, TSR=1", EXC_ILLEGAL, 0x10200073, (u64)s_sret_insn);
+  TRAP_IN("sret in S, TSR=1", PRV_S, s_sret, EXC_ILLEGAL, 0x10200073, (u64)s_sret_insn);
   csr_clear(mstatus, MSTATUS_TSR);
 
   puts("-- TW (an interrupt is pending and enabled in sie, but SIE=0, so wfi returns)\n");
@@ -45,9 +43,7 @@ static void tsr_tw_tvm(u64 *root) {
   run_in(PRV_S, s_wfi, 0);
   expect_no_trap(&m_last, "wfi in S, TW=0");
   csr_set(mstatus, MSTATUS_TW);
-  clear_traps();
-  run_in(PRV_S, s_wfi, 0);
-  expect_trap(&m_last, "wfi in S, TW=1", EXC_ILLEGAL, 0x10500073, (u64)s_wfi_insn);
+  TRAP_IN("wfi in S, TW=1", PRV_S, s_wfi, EXC_ILLEGAL, 0x10500073, (u64)s_wfi_insn);
   clear_traps();
   wfi();
   expect_no_trap(&m_last, "wfi in M, TW=1");
@@ -65,15 +61,11 @@ static void tsr_tw_tvm(u64 *root) {
   run_in(PRV_S, s_sfence, 0);
   expect_no_trap(&m_last, "sfence.vma in S, TVM=0");
   csr_set(mstatus, MSTATUS_TVM);
-  clear_traps();
-  run_in(PRV_S, s_satp_r, 0);
-  expect_trap(&m_last, "satp read in S, TVM=1", EXC_ILLEGAL, 0x18002573, (u64)s_satp_r_insn);
+  TRAP_IN("satp read in S, TVM=1", PRV_S, s_satp_r, EXC_ILLEGAL, 0x18002573, (u64)s_satp_r_insn);
   clear_traps();
   run_in(PRV_S, s_satp_w, sv);
   expect_trap(&m_last, "satp write in S, TVM=1", EXC_ILLEGAL, 0x18051073, (u64)s_satp_w_insn);
-  clear_traps();
-  run_in(PRV_S, s_sfence, 0);
-  expect_trap(&m_last, "sfence.vma in S, TVM=1", EXC_ILLEGAL, 0x12000073, (u64)s_sfence_insn);
+  TRAP_IN("sfence.vma in S, TVM=1", PRV_S, s_sfence, EXC_ILLEGAL, 0x12000073, (u64)s_sfence_insn);
   clear_traps();
   check("satp read in M, TVM=1", csr_read(satp), sv);
   sfence_all();

@@ -55,14 +55,10 @@ int main(void) {
   puts("-- access to stimecmp\n");
   csr_write(0x30a, 0);
   csr_write(mcounteren, TM);
-  clear_traps();
-  run_in(PRV_S, s_read_stimecmp, 0);
-  expect_trap(&m_last, "S reads stimecmp, STCE=0", EXC_ILLEGAL, 0x14d02573, (u64)s_read_stimecmp_insn);
+  TRAP_IN("S reads stimecmp, STCE=0", PRV_S, s_read_stimecmp, EXC_ILLEGAL, 0x14d02573, (u64)s_read_stimecmp_insn);
   csr_write(0x30a, MENVCFG_STCE);
   csr_write(mcounteren, 0);
-  clear_traps();
-  run_in(PRV_S, s_read_stimecmp, 0);
-  expect_trap(&m_last, "S reads stimecmp, STCE=1 TM=0", EXC_ILLEGAL, 0x14d02573, (u64)s_read_stimecmp_insn);
+  TRAP_IN("S reads stimecmp, STCE=1 TM=0", PRV_S, s_read_stimecmp, EXC_ILLEGAL, 0x14d02573, (u64)s_read_stimecmp_insn);
   csr_write(mcounteren, TM);
   clear_traps();
   csr_write(STIMECMP, 0x1234);

@@ -25,64 +25,30 @@ __asm__(".pushsection .utext, \"ax\"\n.option push\n.option norvc\n"
         ".option pop\n");
 
 static void illegal(void) {
-  u64 pc;
   puts("-- illegal instructions\n");
-  clear_traps();
-  pc = AT(".word 0xdead000b", 0, 0);
-  expect_trap(&m_last, "custom-0 opcode", EXC_ILLEGAL, 0xdead000b, pc);
-  clear_traps();
-  pc = AT(".half 0x0000", 0, 0);
-  expect_trap(&m_last, "all-zero parcel", EXC_ILLEGAL, 0, pc);
-  clear_traps();
-  pc = AT(".half 0x0004", 0, 0);   /* c.addi4spn with a zero immediate: reserved */
-  expect_trap(&m_last, "c.addi4spn imm 0", EXC_ILLEGAL, 0x0004, pc);
-  clear_traps();
-  pc = AT("csrw mvendorid, x0", 0, 1);
-  expect_trap(&m_last, "csrw mvendorid, x0 (read-only)", EXC_ILLEGAL, 0xf1101073ul, pc);
-  clear_traps();
-  pc = AT("csrr x0, 0x7ff", 0, 0);   /* no such CSR */
-  expect_trap(&m_last, "csrr x0, 0x7ff (absent)", EXC_ILLEGAL, 0x7ff02073ul, pc);
-  clear_traps();
-  run_in(PRV_U, u_illegal, 0);
-  expect_trap(&m_last, "custom-0 from U", EXC_ILLEGAL, 0xdead000b, (u64)u_illegal_insn);
-  clear_traps();
-  run_in(PRV_U, u_mret, 0);
-  expect_trap(&m_last, "mret from U", EXC_ILLEGAL, 0x30200073, (u64)u_mret_insn);
-  clear_traps();
-  run_in(PRV_U, u_sret, 0);
-  expect_trap(&m_last, "sret from U", EXC_ILLEGAL, 0x10200073, (u64)u_sret_insn);
-  clear_traps();
-  run_in(PRV_U, u_wfi, 0);
-  expect_trap(&m_last, "wfi from U", EXC_ILLEGAL, 0x10500073, (u64)u_wfi_insn);
-  clear_traps();
-  run_in(PRV_U, u_csr, 0);
-  expect_trap(&m_last, "csrr sstatus from U", EXC_ILLEGAL, 0x10002573, (u64)u_csr_insn);
-  clear_traps();
-  run_in(PRV_S, s_mret, 0);
-  expect_trap(&m_last, "mret from S", EXC_ILLEGAL, 0x30200073, (u64)s_mret_insn);
+  TRAP_AT("custom-0 opcode", ".word 0xdead000b", EXC_ILLEGAL, 0xdead000b);
+  TRAP_AT("all-zero parcel", ".half 0x0000", EXC_ILLEGAL, 0);
+  TRAP_AT("c.addi4spn imm 0", ".half 0x0004", EXC_ILLEGAL, 0x0004); /* c.addi4spn with a zero immediate: reserved */
+  TRAP_AT("csrw mvendorid, x0 (read-only)", "csrw mvendorid, x0", EXC_ILLEGAL, 0xf1101073ul);
+  TRAP_AT("csrr x0, 0x7ff (absent)", "csrr x0, 0x7ff", EXC_ILLEGAL, 0x7ff02073ul); /* no such CSR */
+  TRAP_IN("custom-0 from U", PRV_U, u_illegal, EXC_ILLEGAL, 0xdead000b, (u64)u_illegal_insn);
+  TRAP_IN("mret from U", PRV_U, u_mret, EXC_ILLEGAL, 0x30200073, (u64)u_mret_insn);
+  TRAP_IN("sret from U", PRV_U, u_sret, EXC_ILLEGAL, 0x10200073, (u64)u_sret_insn);
+  TRAP_IN("wfi from U", PRV_U, u_wfi, EXC_ILLEGAL, 0x10500073, (u64)u_wfi_insn);
+  TRAP_IN("csrr sstatus from U", PRV_U, u_csr, EXC_ILLEGAL, 0x10002573, (u64)u_csr_insn);
+  TRAP_IN("mret from S", PRV_S, s_mret, EXC_ILLEGAL, 0x30200073, (u64)s_mret_insn);
 }
 
 static void ecalls(void) {
-  u64 pc;
   puts("-- ecall and ebreak\n");
-  clear_traps();
-  pc = AT("ecall", 0, 0);
-  expect_trap(&m_last, "ecall from M", EXC_ECALL_M, 0, pc);
+  TRAP_AT("ecall from M", "ecall", EXC_ECALL_M, 0);
   check("mstatus.MPP after ecall from M", (m_last.status & MSTATUS_MPP) >> 11, PRV_M);
-  clear_traps();
-  run_in(PRV_S, s_ecall, 0);
-  expect_trap(&m_last, "ecall from S", EXC_ECALL_S, 0, (u64)s_ecall_insn);
+  TRAP_IN("ecall from S", PRV_S, s_ecall, EXC_ECALL_S, 0, (u64)s_ecall_insn);
   check("mstatus.MPP after ecall from S", (m_last.status & MSTATUS_MPP) >> 11, PRV_S);
-  clear_traps();
-  run_in(PRV_U, u_ecall, 0);
-  expect_trap(&m_last, "ecall from U", EXC_ECALL_U, 0, (u64)u_ecall_insn);
+  TRAP_IN("ecall from U", PRV_U, u_ecall, EXC_ECALL_U, 0, (u64)u_ecall_insn);
   check("mstatus.MPP after ecall from U", (m_last.status & MSTATUS_MPP) >> 11, PRV_U);
-  clear_traps();
-  pc = AT("ebreak", 0, 0);
-  expect_trap(&m_last, "ebreak", EXC_BREAKPOINT, 0, pc);
-  clear_traps();
-  pc = AT(".option rvc\nc.ebreak", 0, 0);
-  expect_trap(&m_last, "c.ebreak", EXC_BREAKPOINT, 0, pc);
+  TRAP_AT("ebreak", "ebreak", EXC_BREAKPOINT, 0);
+  TRAP_AT("c.ebreak", ".option rvc\nc.ebreak", EXC_BREAKPOINT, 0);
 }
 
 static u64 scratch[4] __attribute__((aligned(16)));
