@@ -131,7 +131,7 @@ export class Privileged implements CsrFile, TranslationContext {
     this.sys[SYS_FS] = (this.mstatus & FS) >>> FS_SHIFT;
     this.sum = (this.mstatus & SUM) !== 0;
     this.mxr = (this.mstatus & MXR) !== 0;
-    this.satpMode = Number(this.satp >> 60n);
+    this.satpMode = Number(BigInt.asUintN(64, this.satp) >> 60n);
     this.satpPpn = Number(this.satp & PPN_MASK);
     this.mem.flushTlb();
   }

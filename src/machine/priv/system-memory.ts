@@ -9,7 +9,8 @@
  * TLB is flushed when that context changes (privilege, satp, mstatus.MPRV/MPP/SUM/MXR,
  * sfence.vma). Device pages are never cached: every device access takes the slow path.
  *
- * Misaligned accesses raise address-misaligned exceptions (as on QEMU); firmware emulates them.
+ * Misaligned loads and stores are performed (byte by byte, possibly on two pages), as QEMU
+ * does; misaligned LR/SC/AMOs raise address-misaligned exceptions.
  */
 import { BusError } from '../../vms/system/bus.js';
 import { Cause, GuestTrap } from '../trap.js';
@@ -39,6 +40,7 @@ export interface SystemMemoryOptions {
 }
 
 const MISALIGNED = [Cause.LoadMisaligned, Cause.StoreMisaligned, Cause.InsnMisaligned];
+const PAGE = 4096;
 
 export class SystemMemory {
   readonly kind = 'system';
@@ -63,6 +65,12 @@ export class SystemMemory {
   /** Set by the privileged state: what translation depends on, and the FP-enable side effect. */
   ctx!: TranslationContext & { fpUse(raw: number, isStore: boolean): void };
   readonly stats = { tlbFlushes: 0, walks: 0, deviceAccesses: 0 };
+  /**
+   * Physical pages whose stores the machine must see (HTIF's tohost): never cached in the store
+   * TLB, and `onWatchedWrite` runs after each store to them.
+   */
+  readonly watchedPages = new Set<number>();
+  onWatchedWrite: (pa: number) => void = () => {};
   private readonly bus: PhysicalBus;
   private readonly onDeviceWrite: () => void;
 
@@ -138,9 +146,11 @@ export class SystemMemory {
     this.stats.walks++;
     const pa = translate(this, this.ctx, lo, hi, kind);
     const h = this.hostOffset(pa, kind === ACC_W);
-    if (h < 0) {
-      this.lastPa = pa;
-      return -1;
+    this.lastPa = pa;
+    if (h < 0) return -1;
+    if (kind === ACC_W && this.watchedPages.size !== 0 && this.watchedPages.has(Math.floor(pa / PAGE))) {
+      this.watchedHit = true;
+      return h;
     }
     const k = (lo >>> 12) & TLB_MASK;
     const [L, H, A] = kind === ACC_R ? [this.TRL, this.TRH, this.TRA] : kind === ACC_W ? [this.TWL, this.TWH, this.TWA] : [this.TXL, this.TXH, this.TXA];
@@ -150,6 +160,7 @@ export class SystemMemory {
     return h;
   }
   private lastPa = 0;
+  private watchedHit = false;
 
   private device(kind: AccessKind, lo: number, hi: number, size: 1 | 2 | 4 | 8, value?: bigint): bigint {
     this.stats.deviceAccesses++;
@@ -179,9 +190,21 @@ export class SystemMemory {
     if ((this.vlo & (size - 1)) !== 0) throw new GuestTrap(MISALIGNED[kind], virtualAddress(this.vlo, this.vhi));
   }
 
+  private misaligned(size: number): boolean { return (this.vlo & (size - 1)) !== 0; }
+
+  /** A misaligned load, byte by byte (little-endian), zero-extended. */
+  private loadBytes(lo: number, hi: number, off: number, size: number): bigint {
+    let v = 0n;
+    for (let k = size - 1; k >= 0; k--) v = (v << 8n) | BigInt(this.loadNum(lo, hi, off + k, 1, false));
+    return v;
+  }
+
   loadNum(lo: number, hi: number, off: number, size: 1 | 2 | 4, signed: boolean): number {
     this.split(lo, hi, off);
-    this.aligned(ACC_R, size);
+    if (this.misaligned(size)) {
+      const v = this.loadBytes(lo, hi, off, size);
+      return Number(signed ? BigInt.asIntN(size * 8, v) : v);
+    }
     const h = this.resolve(this.vlo, this.vhi, ACC_R);
     if (h < 0) {
       const v = this.device(ACC_R, this.vlo, this.vhi, size);
@@ -196,7 +219,7 @@ export class SystemMemory {
 
   load(lo: number, hi: number, off: number, size: 8, _signed: boolean): bigint {
     this.split(lo, hi, off);
-    this.aligned(ACC_R, size);
+    if (this.misaligned(size)) return BigInt.asIntN(64, this.loadBytes(lo, hi, off, size));
     const h = this.resolve(this.vlo, this.vhi, ACC_R);
     if (h < 0) return BigInt.asIntN(64, this.device(ACC_R, this.vlo, this.vhi, 8));
     return this.b64[h >> 3];
@@ -204,7 +227,15 @@ export class SystemMemory {
 
   store(lo: number, hi: number, off: number, size: 1 | 2 | 4 | 8, value: number | bigint): void {
     this.split(lo, hi, off);
-    this.aligned(ACC_W, size);
+    if (this.misaligned(size)) {
+      // Both pages must take the store before any byte is written.
+      this.split(lo, hi, off + size - 1);
+      this.resolve(this.vlo, this.vhi, ACC_W);
+      const bits = BigInt.asUintN(size * 8, BigInt(value));
+      for (let k = 0; k < size; k++) this.store(lo, hi, off + k, 1, Number((bits >> BigInt(8 * k)) & 0xffn));
+      return;
+    }
+    this.watchedHit = false;
     const h = this.resolve(this.vlo, this.vhi, ACC_W);
     if (h < 0) {
       this.device(ACC_W, this.vlo, this.vhi, size, BigInt.asUintN(size * 8, BigInt(value)));
@@ -215,6 +246,11 @@ export class SystemMemory {
       case 2: this.u16[h >> 1] = Number(value); break;
       case 4: this.i32[h >> 2] = Number(value); break;
       default: this.b64[h >> 3] = BigInt.asIntN(64, BigInt(value));
+    }
+    if (this.watchedHit) {
+      this.watchedHit = false;
+      this.sys[SYS_STOP] = 1;
+      this.onWatchedWrite(this.lastPa);
     }
   }
 
