@@ -64,15 +64,17 @@ export const systemVocabulary: Vocabulary = {
     // A carry out of (or borrow from) the low word moves the high word.
     NPC_REL: (d) => `(ta = pc + ${d}, pc < 0 ? (ta >= 0 && (PCHI = (PCHI + 1) | 0)) : (ta < 0 && (PCHI = (PCHI - 1) | 0)), npc = ta | 0)`,
     ECALL: () => `trap(8 + SYS[${SYS_PRIV}], 0)`,
-    EBREAK: () => `trap(3, ${PC_VALUE})`,
+    // tval 0 for breakpoints (the spec allows 0 or the pc; QEMU writes 0).
+    EBREAK: () => 'trap(3, 0)',
     MRET: exit(EXIT_MRET),
     SRET: exit(EXIT_SRET),
     WFI: exit(EXIT_WFI),
     SFENCE_VMA: exit(EXIT_SFENCE_VMA),
   },
-  // FP instructions need mstatus.FS on; those that may write FP state make it Dirty.
-  guard: (d) => (d.flags.fp || d.ext === 'F' || d.ext === 'D'
-    ? `if (SYS[${SYS_FS}] !== 3) M.fpUse(raw >>> 0, ${d.flags.store === true});`
+  // FP instructions need mstatus.FS on; those that may change FP state (registers or fflags)
+  // make it Dirty. Stores and moves / classifications into integer registers change nothing.
+  guard: (d) => (d.flags.fp
+    ? `if (SYS[${SYS_FS}] !== 3) M.fpUse(raw >>> 0, ${d.flags.store === true || /^(fmv\.x\.|fclass\.)/.test(d.name)});`
     : ''),
 };
 

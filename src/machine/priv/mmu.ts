@@ -1,5 +1,5 @@
 /**
- * Sv39 / Sv48 address translation (privileged spec v1.12, section 4.3-4.5): the page-table
+ * Sv39 / Sv48 / Sv57 address translation (privileged spec v1.12, section 4.3-4.5): the page-table
  * walk with superpages, permission checks (U/S, SUM, MXR) and the A/D policy.
  *
  * A/D policy: the hardware sets A (and D on a store) in the leaf PTE during the walk, as QEMU
@@ -17,11 +17,11 @@ export type AccessKind = typeof ACC_R | typeof ACC_W | typeof ACC_X;
 const PAGE_FAULT = [Cause.LoadPageFault, Cause.StorePageFault, Cause.InsnPageFault];
 export const ACCESS_FAULT = [Cause.LoadAccessFault, Cause.StoreAccessFault, Cause.InsnAccessFault];
 
-export const SATP_BARE = 0, SATP_SV39 = 8, SATP_SV48 = 9;
+export const SATP_BARE = 0, SATP_SV39 = 8, SATP_SV48 = 9, SATP_SV57 = 10;
 
 /** What a translation depends on, owned by the privileged state (privileged.ts). */
 export interface TranslationContext {
-  /** satp.MODE: 0 (Bare), 8 (Sv39), 9 (Sv48). */
+  /** satp.MODE: 0 (Bare), 8 (Sv39), 9 (Sv48), 10 (Sv57). */
   satpMode: number;
   /** Physical page number of the root page table. */
   satpPpn: number;
@@ -31,9 +31,12 @@ export interface TranslationContext {
   mxr: boolean;
 }
 
-/** Physical memory as the walker needs it: the host offset of a RAM address (-1 elsewhere), and RAM as int32 words. */
+/**
+ * Physical memory as the walker needs it: the host offset of a page-table entry in RAM, or -1
+ * (not RAM, or PMP refuses the access: page-table reads are checked as S-mode loads).
+ */
 export interface PageTableMemory {
-  ramOffset(pa: number): number;
+  pageTableOffset(pa: number): number;
   readonly i32: Int32Array;
 }
 
@@ -51,7 +54,8 @@ function vpn(lo: number, hi: number, i: number): number {
     case 0: return (lo >>> 12) & 511;
     case 1: return (lo >>> 21) & 511;
     case 2: return ((lo >>> 30) | (hi << 2)) & 511;
-    default: return (hi >>> 7) & 511;
+    case 3: return (hi >>> 7) & 511;
+    default: return (hi >>> 16) & 511;
   }
 }
 
@@ -63,13 +67,13 @@ export function translate(mem: PageTableMemory, ctx: TranslationContext, lo: num
   const priv = ctx.effectivePriv(kind);
   const mode = ctx.satpMode;
   if (priv === PRV_M || mode === SATP_BARE) return hi * 4294967296 + (lo >>> 0);
-  const levels = mode === SATP_SV39 ? 3 : 4;
-  // Bits 63..VA-1 must all equal bit VA-1 (VA = 39 or 48).
-  const keep = levels === 3 ? 25 : 16;
+  const levels = mode - SATP_SV39 + 3;
+  // Bits 63..VA-1 must all equal bit VA-1 (VA = 39, 48 or 57).
+  const keep = 64 - (12 + 9 * levels);
   if (((hi << keep) >> keep) !== hi) fault(PAGE_FAULT, kind, lo, hi);
   let table = ctx.satpPpn * 4096;
   for (let i = levels - 1; i >= 0; i--) {
-    const h = mem.ramOffset(table + vpn(lo, hi, i) * 8);
+    const h = mem.pageTableOffset(table + vpn(lo, hi, i) * 8);
     if (h < 0) fault(ACCESS_FAULT, kind, lo, hi);
     const w = h >> 2;
     const plo = mem.i32[w], phi = mem.i32[w + 1];

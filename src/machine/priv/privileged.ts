@@ -10,14 +10,15 @@
  * Choices where the spec leaves room (WARL), matching QEMU 7.2 where it matters to software:
  * misa is read-only; MPP ignores the reserved value 2; mtvec/stvec keep their old value when
  * written with a reserved mode; satp ignores writes of an unsupported mode; 16 PMP entries
- * whose registers hold what is written (locked entries excepted) but do not restrict accesses;
+ * enforced on every physical access (page-table reads included);
  * hpm counters and events read zero; mcycle counts instructions, like minstret.
  */
 import { CSR, CSR_RANGES } from '../../isa/riscv/csrs.js';
 import { FCSR_FLAGS, FCSR_FRM, type HartState } from '../hart.js';
 import type { CsrFile } from '../csr.js';
 import { PRV_M, PRV_S, PRV_U, SYS_FS, SYS_PRIV, SYS_STOP } from './cells.js';
-import { ACC_X, SATP_BARE, SATP_SV39, SATP_SV48, type AccessKind, type TranslationContext } from './mmu.js';
+import { ACC_R, ACC_W, ACC_X, SATP_BARE, SATP_SV39, SATP_SV57, type AccessKind, type TranslationContext } from './mmu.js';
+import { Pmp, PMP_ENTRIES } from './pmp.js';
 import type { SystemMemory } from './system-memory.js';
 
 // mstatus (low word; UXL = SXL = 2 are constant in the high word)
@@ -36,13 +37,11 @@ const S_INTS = bit(SSI) | bit(STI) | bit(SEI);
 const ALL_INTS = S_INTS | bit(MSI) | bit(MTI) | bit(MEI);
 /** Highest priority first (spec 3.1.9). */
 const INT_PRIORITY = [MEI, MSI, MTI, SEI, SSI, STI];
-/** Exceptions that may be delegated: all but ecall from M (11) and the reserved 10, 14. */
-const DELEGABLE_EXC = 0xb3ff;
+/** Exceptions that may be delegated: all but the reserved 10 and 14 (bit 11 is writable, as on QEMU, though ecall from M never delegates). */
+const DELEGABLE_EXC = 0xbbff;
 
 const MISA = (2n << 62n) | BigInt(['A', 'C', 'D', 'F', 'I', 'M', 'S', 'U'].reduce((m, c) => m | bit(c.charCodeAt(0) - 65), 0));
 const MENVCFG_FIOM = 1n, MENVCFG_STCE = 1n << 63n;
-const PMP_ENTRIES = 16;
-const PMP_L = 0x80;
 const ASID_MASK = 0xffffn << 44n, PPN_MASK = (1n << 44n) - 1n;
 const U64 = (1n << 64n) - 1n;
 
@@ -86,8 +85,7 @@ export class Privileged implements CsrFile, TranslationContext {
   stimecmp = U64;
   /** minstret = instructions retired + offset (likewise mcycle). */
   instretOffset = 0n; cycleOffset = 0n;
-  readonly pmpcfg = new Uint8Array(PMP_ENTRIES);
-  readonly pmpaddr = new Array<bigint>(PMP_ENTRIES).fill(0n);
+  readonly pmp = new Pmp();
 
   // TranslationContext
   satpMode = SATP_BARE;
@@ -116,8 +114,7 @@ export class Privileged implements CsrFile, TranslationContext {
     this.satp = 0n;
     this.stimecmp = U64;
     this.instretOffset = this.cycleOffset = 0n;
-    this.pmpcfg.fill(0);
-    this.pmpaddr.fill(0n);
+    this.pmp.reset();
     this.hart.fcsr[FCSR_FLAGS] = 0;
     this.hart.fcsr[FCSR_FRM] = 0;
     this.sys[SYS_PRIV] = PRV_M;
@@ -230,13 +227,8 @@ export class Privileged implements CsrFile, TranslationContext {
     }
     if (csr > CSR.instret && csr < CSR.cycle + 32) return this.counterVisible(csr - CSR.cycle) ? 0n : undefined;
     if ((csr > CSR.minstret && csr < CSR_RANGES.mhpmcounter + 32) || (csr > CSR.mcountinhibit && csr < CSR_RANGES.mhpmevent + 32)) return 0n;
-    if (csr >= CSR_RANGES.pmpcfg && csr < CSR_RANGES.pmpcfg + 4 && (csr & 1) === 0) {
-      let v = 0n;
-      const first = (csr - CSR_RANGES.pmpcfg) * 4;
-      for (let k = 7; k >= 0; k--) v = (v << 8n) | BigInt(this.pmpcfg[first + k]);
-      return BigInt.asIntN(64, v);
-    }
-    if (csr >= CSR_RANGES.pmpaddr && csr < CSR_RANGES.pmpaddr + PMP_ENTRIES) return this.pmpaddr[csr - CSR_RANGES.pmpaddr];
+    if (csr >= CSR_RANGES.pmpcfg && csr < CSR_RANGES.pmpcfg + 4 && (csr & 1) === 0) return this.pmp.readCfg(csr - CSR_RANGES.pmpcfg);
+    if (csr >= CSR_RANGES.pmpaddr && csr < CSR_RANGES.pmpaddr + PMP_ENTRIES) return this.pmp.addr[csr - CSR_RANGES.pmpaddr];
     return undefined;
   }
 
@@ -296,19 +288,15 @@ export class Privileged implements CsrFile, TranslationContext {
       case CSR.minstret: this.instretOffset = value - this.instret(icount) - 1n; return true;
     }
     if ((csr > CSR.minstret && csr < CSR_RANGES.mhpmcounter + 32) || (csr > CSR.mcountinhibit && csr < CSR_RANGES.mhpmevent + 32)) return true;
+    // PMP changes what the TLB may hold.
     if (csr >= CSR_RANGES.pmpcfg && csr < CSR_RANGES.pmpcfg + 4 && (csr & 1) === 0) {
-      const first = (csr - CSR_RANGES.pmpcfg) * 4;
-      for (let k = 0; k < 8; k++) {
-        const b = Number((BigInt.asUintN(64, value) >> BigInt(8 * k)) & 0xffn);
-        // Locked entries keep their value; R=0 with W=1 is reserved.
-        if ((this.pmpcfg[first + k] & PMP_L) === 0 && (b & 3) !== 2) this.pmpcfg[first + k] = b & 0x9f;
-      }
+      this.pmp.writeCfg(csr - CSR_RANGES.pmpcfg, value);
+      this.mem.flushTlb();
       return true;
     }
     if (csr >= CSR_RANGES.pmpaddr && csr < CSR_RANGES.pmpaddr + PMP_ENTRIES) {
-      const k = csr - CSR_RANGES.pmpaddr;
-      const lockedByNext = k + 1 < PMP_ENTRIES && (this.pmpcfg[k + 1] & (PMP_L | 0x18)) === (PMP_L | 0x08);
-      if ((this.pmpcfg[k] & PMP_L) === 0 && !lockedByNext) this.pmpaddr[k] = value & ((1n << 54n) - 1n);
+      this.pmp.writeAddr(csr - CSR_RANGES.pmpaddr, value);
+      this.mem.flushTlb();
       return true;
     }
     return false;
@@ -324,7 +312,7 @@ export class Privileged implements CsrFile, TranslationContext {
 
   private writeSatp(v: bigint): boolean {
     const mode = Number(BigInt.asUintN(64, v) >> 60n);
-    if (mode !== SATP_BARE && mode !== SATP_SV39 && mode !== SATP_SV48) return true;
+    if (mode !== SATP_BARE && (mode < SATP_SV39 || mode > SATP_SV57)) return true;
     this.satp = BigInt.asIntN(64, BigInt.asUintN(64, v) & ((0xfn << 60n) | ASID_MASK | PPN_MASK));
     this.syncStatus();
     return true;

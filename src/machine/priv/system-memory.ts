@@ -14,7 +14,8 @@
  */
 import { BusError } from '../../vms/system/bus.js';
 import { Cause, GuestTrap } from '../trap.js';
-import { SYS_CELLS, SYS_FS, SYS_STOP } from './cells.js';
+import { PRV_S, SYS_CELLS, SYS_FS, SYS_STOP } from './cells.js';
+import type { Pmp } from './pmp.js';
 import { ACC_R, ACC_W, ACC_X, ACCESS_FAULT, translate, virtualAddress, type AccessKind, type TranslationContext } from './mmu.js';
 
 export const TLB_BITS = 8;
@@ -63,7 +64,7 @@ export class SystemMemory {
   readonly TWL = new Int32Array(TLB_SIZE); readonly TWH = new Int32Array(TLB_SIZE); readonly TWA = new Int32Array(TLB_SIZE);
   readonly TXL = new Int32Array(TLB_SIZE); readonly TXH = new Int32Array(TLB_SIZE); readonly TXA = new Int32Array(TLB_SIZE);
   /** Set by the privileged state: what translation depends on, and the FP-enable side effect. */
-  ctx!: TranslationContext & { fpUse(raw: number, isStore: boolean): void };
+  ctx!: TranslationContext & { fpUse(): void; readonly pmp: Pmp };
   readonly stats = { tlbFlushes: 0, walks: 0, deviceAccesses: 0 };
   /**
    * Physical pages whose stores the machine must see (HTIF's tohost): never cached in the store
@@ -112,6 +113,13 @@ export class SystemMemory {
     return o >= 0 && o < this.ramSize ? o : -1;
   }
 
+  /** A page-table entry's host offset for the walker: RAM that PMP lets S-mode read, else -1. */
+  pageTableOffset(pa: number): number {
+    const h = this.ramOffset(pa);
+    const pmp = this.ctx.pmp;
+    return h >= 0 && pmp.active && !pmp.allows(pa, 8, ACC_R, PRV_S) ? -1 : h;
+  }
+
   /** Host offset of `pa` in RAM or (for reads and fetches) the ROM, or -1 for a device / hole. */
   hostOffset(pa: number, write: boolean): number {
     const o = pa - this.ramBase;
@@ -142,12 +150,21 @@ export class SystemMemory {
    * Translates and classifies an access: returns its host offset (and caches the page in the
    * TLB of `kind`), or -1 with the physical address in `lastPa` for a device.
    */
-  private resolve(lo: number, hi: number, kind: AccessKind): number {
+  private resolve(lo: number, hi: number, kind: AccessKind, size: number): number {
     this.stats.walks++;
-    const pa = translate(this, this.ctx, lo, hi, kind);
+    const ctx = this.ctx;
+    const pa = translate(this, ctx, lo, hi, kind);
+    const pmp = ctx.pmp;
+    let cacheable = true;
+    if (pmp.active || pmp.locked) {
+      const priv = ctx.effectivePriv(kind);
+      if (!pmp.allows(pa, size, kind, priv)) throw new GuestTrap(ACCESS_FAULT[kind], virtualAddress(lo, hi));
+      cacheable = pmp.allows(pa - (pa % PAGE), PAGE, kind, priv);
+    }
     const h = this.hostOffset(pa, kind === ACC_W);
     this.lastPa = pa;
     if (h < 0) return -1;
+    if (!cacheable) return h;
     if (kind === ACC_W && this.watchedPages.size !== 0 && this.watchedPages.has(Math.floor(pa / PAGE))) {
       this.watchedHit = true;
       return h;
@@ -205,7 +222,7 @@ export class SystemMemory {
       const v = this.loadBytes(lo, hi, off, size);
       return Number(signed ? BigInt.asIntN(size * 8, v) : v);
     }
-    const h = this.resolve(this.vlo, this.vhi, ACC_R);
+    const h = this.resolve(this.vlo, this.vhi, ACC_R, size);
     if (h < 0) {
       const v = this.device(ACC_R, this.vlo, this.vhi, size);
       return Number(signed ? BigInt.asIntN(size * 8, v) : BigInt.asUintN(size * 8, v));
@@ -220,7 +237,7 @@ export class SystemMemory {
   load(lo: number, hi: number, off: number, size: 8, _signed: boolean): bigint {
     this.split(lo, hi, off);
     if (this.misaligned(size)) return BigInt.asIntN(64, this.loadBytes(lo, hi, off, size));
-    const h = this.resolve(this.vlo, this.vhi, ACC_R);
+    const h = this.resolve(this.vlo, this.vhi, ACC_R, 8);
     if (h < 0) return BigInt.asIntN(64, this.device(ACC_R, this.vlo, this.vhi, 8));
     return this.b64[h >> 3];
   }
@@ -230,13 +247,13 @@ export class SystemMemory {
     if (this.misaligned(size)) {
       // Both pages must take the store before any byte is written.
       this.split(lo, hi, off + size - 1);
-      this.resolve(this.vlo, this.vhi, ACC_W);
+      this.resolve(this.vlo, this.vhi, ACC_W, 1);
       const bits = BigInt.asUintN(size * 8, BigInt(value));
       for (let k = 0; k < size; k++) this.store(lo, hi, off + k, 1, Number((bits >> BigInt(8 * k)) & 0xffn));
       return;
     }
     this.watchedHit = false;
-    const h = this.resolve(this.vlo, this.vhi, ACC_W);
+    const h = this.resolve(this.vlo, this.vhi, ACC_W, size);
     if (h < 0) {
       this.device(ACC_W, this.vlo, this.vhi, size, BigInt.asUintN(size * 8, BigInt(value)));
       return;
@@ -259,22 +276,23 @@ export class SystemMemory {
     const hi = Math.floor(addr / 4294967296);
     this.split((addr - hi * 4294967296) | 0, hi | 0, 0);
     this.aligned(ACC_W, size);
-    if (this.resolve(this.vlo, this.vhi, ACC_W) < 0) throw new GuestTrap(Cause.StoreAccessFault, virtualAddress(this.vlo, this.vhi));
+    if (this.resolve(this.vlo, this.vhi, ACC_W, size) < 0) throw new GuestTrap(Cause.StoreAccessFault, virtualAddress(this.vlo, this.vhi));
   }
 
   checkLoadReserved(addr: number, size: number): void {
     const hi = Math.floor(addr / 4294967296);
     this.split((addr - hi * 4294967296) | 0, hi | 0, 0);
     this.aligned(ACC_R, size);
-    if (this.resolve(this.vlo, this.vhi, ACC_R) < 0) throw new GuestTrap(Cause.LoadAccessFault, virtualAddress(this.vlo, this.vhi));
+    if (this.resolve(this.vlo, this.vhi, ACC_R, size) < 0) throw new GuestTrap(Cause.LoadAccessFault, virtualAddress(this.vlo, this.vhi));
   }
 
   /** The fetch offset for pc's page: U16[(pc + result) >>> 1] is the parcel at pc. */
   fetchBase(lo: number, hi: number): number {
     const k = (lo >>> 12) & TLB_MASK;
     if (this.TXL[k] === (lo & -4096) && this.TXH[k] === hi) return this.TXA[k];
-    if (this.resolve(lo, hi, ACC_X) < 0) throw new GuestTrap(Cause.InsnAccessFault, virtualAddress(lo, hi));
-    return this.TXA[k];
+    const h = this.resolve(lo, hi, ACC_X, 2);
+    if (h < 0) throw new GuestTrap(Cause.InsnAccessFault, virtualAddress(lo, hi));
+    return ((h & -4096) - (lo & -4096)) | 0;
   }
 
   /** The parcel at pc + 2 when it starts the next page. */
@@ -284,10 +302,10 @@ export class SystemMemory {
     return this.u16[((this.vlo + fb) | 0) >>> 1];
   }
 
-  /** An FP instruction while mstatus.FS is not Dirty: illegal when Off, else FS becomes Dirty. */
-  fpUse(raw: number, isStore: boolean): void {
+  /** An FP instruction while mstatus.FS is not Dirty: illegal when Off, else FS becomes Dirty unless `keepsState`. */
+  fpUse(raw: number, keepsState: boolean): void {
     if (this.sys[SYS_FS] === 0) throw new GuestTrap(Cause.IllegalInsn, BigInt(raw));
-    if (!isStore) this.ctx.fpUse(raw, isStore);
+    if (!keepsState) this.ctx.fpUse();
   }
 
   // ---- host side: loaders, HTIF, debuggers (physical addresses, no translation) ----
