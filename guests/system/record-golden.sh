@@ -2,7 +2,8 @@
 # Records what the oracle, QEMU 7.2's qemu-system-riscv64, prints for each bare-metal guest.
 #
 # For every entry of manifest.json:
-#   qemu-system-riscv64 -M MACHINE -nographic -bios none -kernel bin/NAME
+#   qemu-system-riscv64 -M MACHINE -cpu CPU -nographic -bios none -kernel bin/NAME
+# where CPU comes from qemu.json (the default CPU without the extensions univm lacks).
 # with the entry's stdin (or /dev/null), writing golden/NAME.stdout and golden/NAME.status.
 # A status different from the manifest's, anything on stderr, or a FAIL line is reported as a
 # problem. Spike guests that have a virt build (build/virt/NAME, from `make virt-variants`) are
@@ -15,6 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 QEMU=${QEMU:-qemu-system-riscv64}
 TIMEOUT=${TIMEOUT:-60}   # seconds per run; status 124 means it timed out
 mkdir -p "$here/golden"
+CPU=$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).cpu)' "$here/qemu.json") || exit 1
 
 # One line per entry: name <TAB> machine <TAB> expected status <TAB> stdin as JSON string
 entries=$(node -e '
@@ -32,7 +34,7 @@ while IFS=$'\t' read -r name machine want stdin_json; do
     bin=$here/bin/$name
     if [ ! -f "$bin" ]; then echo "$name: MISSING $bin (run make -C guests/system)"; problems=$((problems + 1)); continue; fi
     node -e 'process.stdout.write(JSON.parse(process.argv[1]))' "$stdin_json" >"$scratch/stdin"
-    timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -nographic -bios none -kernel "$bin" \
+    timeout -k 5 "$TIMEOUT" "$QEMU" -M "$machine" -cpu "$CPU" -nographic -bios none -kernel "$bin" \
         <"$scratch/stdin" >"$here/golden/$name.stdout" 2>"$scratch/stderr"
     status=$?
     echo "$status" >"$here/golden/$name.status"
@@ -42,7 +44,7 @@ while IFS=$'\t' read -r name machine want stdin_json; do
     if grep -q '^FAIL\|^UNEXPECTED' "$here/golden/$name.stdout"; then line="$line  PROBLEM: FAIL lines under QEMU"; problems=$((problems + 1)); fi
     virt=$here/build/virt/$name
     if [ "$machine" = spike ] && [ -f "$virt" ]; then
-        timeout -k 5 "$TIMEOUT" "$QEMU" -M virt -nographic -bios none -kernel "$virt" \
+        timeout -k 5 "$TIMEOUT" "$QEMU" -M virt -cpu "$CPU" -nographic -bios none -kernel "$virt" \
             <"$scratch/stdin" >"$scratch/virt.stdout" 2>/dev/null
         vstatus=$?
         if cmp -s "$scratch/virt.stdout" "$here/golden/$name.stdout" && [ "$vstatus" = "$status" ]; then

@@ -24,6 +24,8 @@ interface SystemGuest {
 
 const DIR = path.join(REPO, 'guests', 'system');
 const manifest = JSON.parse(readFileSync(path.join(DIR, 'manifest.json'), 'utf8')) as SystemGuest[];
+/** QEMU's -cpu for every guest, shared with record-golden.sh: its default CPU minus what univm lacks. */
+const QEMU_CPU = (JSON.parse(readFileSync(path.join(DIR, 'qemu.json'), 'utf8')) as { cpu: string }).cpu;
 const TIMEOUT_MS = 60_000;   // QEMU needs well under a second for any guest
 
 const binary = (g: SystemGuest) => path.join(DIR, 'bin', g.name);
@@ -69,7 +71,7 @@ function assertSame(got: RunResult, want: { stdout: string; status: number }, wh
 
 const runUnivm = (g: SystemGuest) => run(process.execPath, [UNIVM, 'system', '-bios', 'none', '-kernel', binary(g)], g.stdin ?? '');
 const runQemu = (g: SystemGuest) =>
-  run('qemu-system-riscv64', ['-M', g.machine, '-nographic', '-bios', 'none', '-kernel', binary(g)], g.stdin ?? '');
+  run('qemu-system-riscv64', ['-M', g.machine, '-cpu', QEMU_CPU, '-nographic', '-bios', 'none', '-kernel', binary(g)], g.stdin ?? '');
 
 describe('bare-metal guests: the committed files agree with the manifest', () => {
   for (const g of manifest) {
@@ -95,6 +97,6 @@ describe('bare-metal guests: univm system matches recorded QEMU 7.2', { concurre
 const noQemu = !LIVE ? 'set UNIVM_LIVE=1 to run QEMU live' : !which('qemu-system-riscv64') ? 'qemu-system-riscv64 not installed' : false;
 describe('bare-metal guests: live QEMU still gives the recorded answers', { skip: noQemu, concurrency: 2 }, () => {
   for (const g of manifest) {
-    it(g.name, async () => assertSame(await runQemu(g), golden(g), `${g.name} under live qemu-system-riscv64 -M ${g.machine}`));
+    it(g.name, async () => assertSame(await runQemu(g), golden(g), `${g.name} under live qemu-system-riscv64 -M ${g.machine} -cpu ${QEMU_CPU}`));
   }
 });

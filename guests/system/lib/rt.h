@@ -61,12 +61,6 @@ typedef uint32_t u32;
 #define EXC_LOAD_PAGE 13
 #define EXC_STORE_PAGE 15
 
-/* Bits that only the hypervisor extension defines. QEMU 7.2's default CPU has H, univm need not:
- * guests mask these out of what they print so that both agree on everything else. */
-#define MISA_H (1ul << 7)
-#define HS_IRQS (MIP(2) | MIP(6) | MIP(10) | MIP(12))
-#define H_EXCS ((1ul << 10) | (1ul << 20) | (1ul << 21) | (1ul << 22) | (1ul << 23))
-
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define csr_read(csr) ({ u64 v_; __asm__ volatile("csrr %0, " STR(csr) : "=r"(v_)); v_; })
