@@ -145,6 +145,30 @@ void check_true(const char *what, int ok) {
 
 void note(const char *what, u64 value) { printf("NOTE %s = %#lx\n", what, value); }
 
+void note_either(const char *what, u64 got, u64 spec, u64 qemu) {
+  if (got == spec || got == qemu) {
+    note(what, got);
+    return;
+  }
+  failures++;
+  printf("FAIL %s: got %#lx, want %#lx (spec) or %#lx (QEMU 7.2)\n", what, got, spec, qemu);
+}
+
+void expect_trap_either(volatile trap_rec_t *r, const char *what, u64 spec_cause, u64 qemu_cause, u64 tval, u64 epc) {
+  if (r->count == 0 && (spec_cause == NO_TRAP || qemu_cause == NO_TRAP)) {
+    printf("NOTE %s: no trap\n", what);
+    return;
+  }
+  if (r->count == 1 && (r->cause == spec_cause || r->cause == qemu_cause) && r->tval == tval &&
+      (epc == ANY || r->epc == epc)) {
+    printf("NOTE %s: cause %#lx tval %#lx\n", what, r->cause, tval);
+    return;
+  }
+  failures++;
+  printf("FAIL %s: got %lu trap(s), cause %#lx tval %#lx epc %#lx; want cause %#lx (spec) or %#lx (QEMU 7.2), tval %#lx "
+         "epc %#lx\n", what, r->count, r->cause, r->tval, r->epc, spec_cause, qemu_cause, tval, epc);
+}
+
 void finish(void) {
   printf("%s: %d failure(s)\n", failures ? "FAILED" : "DONE", failures);
   exit_(failures ? 1 : 0);

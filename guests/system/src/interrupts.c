@@ -120,7 +120,7 @@ static void lower_modes(void) {
 }
 
 /* The spec orders MEI > MSI > MTI > SEI > SSI > STI. QEMU 7.2 (without AIA) takes the
- * lowest-numbered pending interrupt first: SSI, MSI, STI, MTI, SEI, MEI. */
+ * lowest-numbered pending interrupt first: SSI, MSI, STI, MTI, SEI, MEI. Either is noted. */
 static void priority(void) {
   puts("-- priority with all six pending\n");
   *PLIC_PRIORITY(UART_IRQ) = 1;
@@ -138,7 +138,8 @@ static void priority(void) {
   check("interrupts taken", nlog, 6);
   u64 order = 0;
   for (int i = 0; i < nlog; i++) order = order << 8 | log[i];
-  check("order of causes, one per byte (QEMU 7.2: lowest number first)", order, 0x01030507090bul);
+  note_either("order of causes, one per byte (spec MEI MSI MTI SEI SSI STI, QEMU 7.2 lowest number first)", order,
+              0x0b0307090105ul, 0x01030507090bul);
   csr_write(mie, 0);
   *PLIC_ENABLE(0) = 0;
 }

@@ -74,14 +74,14 @@ static void misaligned(void) {
   probe_sw(b + 6, 0x01020304);
   if (m_last.count) expect_trap(&m_last, "sw at +6", EXC_STORE_MISALIGNED, b + 6, ANY);
   else check("sw at +6 (done by the hart, no trap)", scratch[0], 0x0304665544332211ul);
-  /* Atomics must be aligned. QEMU 7.2 reports misaligned AMOs with the load cause (4), where
-   * the spec says store/AMO (6). */
+  /* Atomics must be aligned. The spec reports a misaligned AMO as store/AMO misaligned (6);
+   * QEMU 7.2 uses the load cause (4). */
   clear_traps();
   pc = AT("amoadd.d %1, %1, (%2)", b + 4, 1);
-  expect_trap(&m_last, "amoadd.d at +4 (QEMU 7.2: load cause)", EXC_LOAD_MISALIGNED, b + 4, pc);
+  expect_trap_either(&m_last, "amoadd.d at +4 (spec 6, QEMU 7.2 4)", EXC_STORE_MISALIGNED, EXC_LOAD_MISALIGNED, b + 4, pc);
   clear_traps();
   pc = AT("amoswap.w %1, %1, (%2)", b + 2, 1);
-  expect_trap(&m_last, "amoswap.w at +2 (QEMU 7.2: load cause)", EXC_LOAD_MISALIGNED, b + 2, pc);
+  expect_trap_either(&m_last, "amoswap.w at +2 (spec 6, QEMU 7.2 4)", EXC_STORE_MISALIGNED, EXC_LOAD_MISALIGNED, b + 2, pc);
   clear_traps();
   pc = AT("lr.d %1, (%2)", b + 4, 0);
   expect_trap(&m_last, "lr.d at +4", EXC_LOAD_MISALIGNED, b + 4, pc);
@@ -102,7 +102,8 @@ static void access_faults(void) {
     expect_trap(&m_last, "  sw", EXC_STORE_ACCESS, a, ANY);
     clear_traps();
     probe_amoadd(a, 1);
-    expect_trap(&m_last, "  amoadd.d (QEMU 7.2: load cause)", EXC_LOAD_ACCESS, a, ANY);
+    /* store/AMO access fault (7) in the spec, the load cause (5) in QEMU 7.2 */
+    expect_trap_either(&m_last, "  amoadd.d (spec 7, QEMU 7.2 5)", EXC_STORE_ACCESS, EXC_LOAD_ACCESS, a, ANY);
     clear_traps();
     probe_jump(a);
     expect_trap(&m_last, "  fetch", EXC_INSN_ACCESS, a, a);
@@ -129,7 +130,7 @@ static void mret_state(void) {
   csr_set(mstatus, MSTATUS_MPRV);
   clear_traps();
   run_in(PRV_U, u_ecall, 0);
-  check("MPRV after mret to U with MPRV=1 (QEMU 7.2 keeps it)", (m_last.status >> 17) & 1, 1);
+  note_either("MPRV after mret to U with MPRV=1 (spec 0, QEMU 7.2 1)", (m_last.status >> 17) & 1, 0, 1);
   csr_clear(mstatus, MSTATUS_MPRV);
   /* mret leaves MPP = U, the least-privileged mode */
   csr_set(mstatus, MSTATUS_MPP);
