@@ -33,15 +33,20 @@
 #   The rest of the ROM (to 0x10000) reads as zero. fw_dynamic reads a2 and boots next_addr
 #   in next_mode; fw_jump and M-mode U-Boot ignore a2 (U-Boot takes a0 and a1 only).
 #
-# How QEMU's machine is brought close to univm's (scenarios.ts): -cpu with H, Zba/Zbb/Zbc/Zbs,
-# Zihintpause and Sstc off, so the device tree's riscv,isa is univm's
-# rv64imafdc_zicsr_zifencei; -nic none; -smp 1 -m 256M. QEMU's virt machine cannot drop its
-# flash, virtio-mmio transports, PCIe host, RTC and fw-cfg, so U-Boot's "Core:" device count,
-# "Flash:" line, and every address below its relocated device tree (univm's is smaller:
-# "Working FDT", bdinfo's fdt_blob/new_fdt/fdt_size and lmb reservations, printenv's fdt
-# addresses) differ; scenarios.ts MACHINE_LINES lists them. QEMU's rng-seed changes the
-# device tree's bytes on every run but not its size, so QEMU's transcripts are repeatable
-# apart from the autoboot countdown (which second the key arrived in).
+# How QEMU's machine is brought close to univm's (scenarios.ts): -cpu with H, Zba/Zbb/Zbc/Zbs
+# and Zihintpause off, so the device tree's riscv,isa is univm's rv64imafdc_zicsr_zifencei_sstc
+# and OpenSBI delegates the same traps (MIDELEG 0x222, MEDELEG 0xb109); -nic none; -smp 1
+# -m 256M. QEMU's virt machine cannot drop its flash, virtio-mmio transports, PCIe host, RTC
+# and fw-cfg, so U-Boot's "Core:" device count differs, "Flash: 32 MiB" has no counterpart
+# (U-Boot's qemu-riscv board skips flash without a cfi-flash node), and everything U-Boot puts
+# below its relocated device tree moves (univm's is smaller): "Working FDT", bdinfo's
+# fdt_blob/new_fdt/fdt_size, flashstart/flashsize and lmb reservations, printenv's fdt
+# addresses. The hart's own differences: OpenSBI's "MHPM Count" (QEMU 16, univm 0) and the
+# sbi command's marchid/mimpid. scenarios.ts MACHINE_LINES lists them; boot.test.ts fails if
+# one stops differing. Without flash U-Boot's `cp` takes every address for flash (its flash
+# table stays zero), so the commands avoid `cp`. QEMU's rng-seed changes the device tree's
+# bytes on every run but not its size, so QEMU's transcripts are repeatable apart from the
+# autoboot countdown (which second the key arrived in).
 set -euo pipefail
 cd "$(dirname "$0")"
 for f in qemu-system-riscv64; do
