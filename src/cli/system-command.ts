@@ -3,6 +3,7 @@
  * `qemu-system-riscv64 -M virt -nographic` (-bios, -kernel, -initrd, -append, -m, -smp).
  */
 import * as fs from 'node:fs';
+import { Translator } from '../engines/translator/translator.js';
 import { NodeConsole } from '../hosts/node/console.js';
 import { BootError, planBoot, type ImageFile } from '../vms/system/boot.js';
 import { MachineStuck, SystemVM } from '../vms/system/system-vm.js';
@@ -30,7 +31,8 @@ options:
   -initrd FILE           initial ramdisk, announced in the device tree
   -append ARGS           kernel command line (/chosen/bootargs)
   -nographic             accepted for compatibility (the console is always stdio)
-  --engine NAME          interp (default) or jit
+  --engine NAME          interp (default) or jit (translates hot code to JavaScript)
+  --jit-threshold N      entries of a block before the jit translates it (default 32)
   --stats                print instructions retired, wall time and MIPS on exit
   --max-insns N          stop after N instructions (exit status 124)
   -h, --help             show this help
@@ -48,6 +50,7 @@ interface SystemOptions {
   append?: string;
   elf?: string;
   engine: string;
+  jitThreshold?: number;
   stats: boolean;
   maxInsns?: number;
 }
@@ -65,7 +68,7 @@ function parseSystemArgs(argv: string[]): SystemOptions {
       o.elf = a;
       continue;
     }
-    switch (a.replace(/^--(?=[a-z]+$)/, '-')) {
+    switch (a.replace(/^--(?=[a-z][a-z-]*$)/, '-')) {
       case '-M': case '-machine': {
         const m = val().split(',')[0];
         if (m !== 'virt') throw new UsageError(`univm: machine '${m}' is not available: univm models virt (HTIF works on it for ELFs that define tohost)`);
@@ -84,6 +87,12 @@ function parseSystemArgs(argv: string[]): SystemOptions {
       case '-nographic': break;
       case '-engine': o.engine = val(); break;
       case '-stats': o.stats = true; break;
+      case '-jit-threshold': {
+        const v = val();
+        if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`univm: --jit-threshold expects a positive whole number, got '${v}'`);
+        o.jitThreshold = Number(v);
+        break;
+      }
       case '-max-insns': {
         const v = val();
         if (!/^\d+$/.test(v)) throw new UsageError(`univm: --max-insns expects a whole number, got '${v}'`);
@@ -144,6 +153,7 @@ export async function systemCommand(argv: string[]): Promise<number> {
   vm = new SystemVM({
     ramSize: o.ramSize, plan, bootargs: o.append, maxInsns: o.maxInsns,
     output: (bytes) => con.writeBytes(bytes),
+    engine: o.engine === 'jit' ? (hart, mem, csr) => new Translator(hart, mem, csr, { hotThreshold: o.jitThreshold }) : undefined,
   });
   const t0 = performance.now();
   con.start();

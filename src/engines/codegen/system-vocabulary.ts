@@ -64,6 +64,8 @@ export const systemVocabulary: Vocabulary = {
     // A carry out of (or borrow from) the low word moves the high word.
     NPC_REL: (d) => `(ta = pc + ${d}, pc < 0 ? (ta >= 0 && (PCHI = (PCHI + 1) | 0)) : (ta < 0 && (PCHI = (PCHI - 1) | 0)), npc = ta | 0)`,
     ECALL: () => `trap(8 + SYS[${SYS_PRIV}], 0)`,
+    // Translated code must leave its region: stores may have replaced the instructions that follow.
+    FENCE_I: () => `(SYS[${SYS_STOP}] = 1)`,
     // tval 0 for breakpoints (the spec allows 0 or the pc; QEMU writes 0).
     EBREAK: () => 'trap(3, 0)',
     MRET: exit(EXIT_MRET),

@@ -6,6 +6,8 @@
 import { operand, OPERAND_FIELDS, type OperandField } from '../../isa/riscv/encoding.js';
 import type { InsnDef } from '../../isa/riscv/instructions.js';
 import { meaning, usedFields, type Vocabulary } from '../codegen/macros.js';
+import type { MemoryModel } from '../codegen/memory-model.js';
+import { TEMPS } from '../interpreter/generate.js';
 
 export interface BlockInsn {
   def: InsnDef;
@@ -13,14 +15,12 @@ export interface BlockInsn {
   word: number;
   /** The parcel(s) as fetched: the tval of an illegal-instruction trap. */
   raw: number;
+  /** Its address (the low word, in the system VM; the region knows the high word). */
   pc: number;
   len: number;
 }
 
 
-/** Names of context fields a block may use; the prologue loads only those it mentions. */
-export const BLOCK_BINDINGS = ['X', 'XW', 'F', 'FW', 'FDV', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'MF64', 'PERM', 'LIM',
-  'SF', 'CSR', 'trap'] as const;
 
 interface Expanded { exec: string; fields: OperandField[]; mayTrap: boolean }
 const expansions = new WeakMap<Vocabulary, Map<InsnDef, Expanded>>();
@@ -52,8 +52,14 @@ function expanded(def: InsnDef, v: Vocabulary): Expanded {
  *   P[0] holds its index in the block: a trap is precise, the dispatcher retires exactly the
  *   instructions before the faulting one;
  * - returns the pc at which translated execution left the region.
+ * In the system VM (`hi` given) pc is two words: the region serves only its page's high word
+ * (it returns when PCHI moves elsewhere), leaves PCHI in P[4] on return, and returns after any
+ * block that changed the translation or interrupt context (SYS[2], see machine/priv/cells.ts).
  */
-export function regionSource(blocks: BlockInsn[][], v: Vocabulary): string {
+export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: number): string {
+  const v: Vocabulary = model.vocabulary;
+  const sys = hi !== undefined;
+  const leave = sys ? 'return (P[4] = PCHI, pc);' : 'return pc;';
   let cases = '';
   for (const insns of blocks) {
     const start = insns[0].pc, last = insns[insns.length - 1], n = insns.length;
@@ -67,17 +73,17 @@ export function regionSource(blocks: BlockInsn[][], v: Vocabulary): string {
       body += `      { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` P[0] = ${k};` : ''}\n        ${exec}; }\n`;
     });
     cases += `    case ${start}: {
-      if (P[1] + ${n} > P[2]) return pc;
+      if (P[1] + ${n} > P[2]) ${leave}
       P[3] = ${start};
       let npc = ${(last.pc + last.len) | 0};
-${body}      P[1] += ${n}; pc = npc; continue;
+${body}      P[1] += ${n}; pc = npc;${sys ? ' if (SYS[2] !== 0) return (P[4] = PCHI, pc);' : ''} continue;
     }
 `;
   }
-  const text = `for (;;) {\n  switch (pc) {\n${cases}    default: return pc;\n  }\n  }`;
-  const used = BLOCK_BINDINGS.filter((b) => new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(text));
+  const text = `for (;;) {\n  ${sys ? `if (PCHI !== ${hi}) ${leave}\n  ` : ''}switch (pc) {\n${cases}    default: ${leave}\n  }\n  }`;
+  const used = model.bindings.filter((b) => new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(text));
   return `const P = C.P${used.map((b) => `, ${b} = C.${b}`).join('')};
-  let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0;
-  let pc = entry;
+  ${TEMPS}
+  let pc = entry${sys ? ', PCHI = entryHi' : ''};
   ${text}`;
 }

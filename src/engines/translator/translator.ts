@@ -10,16 +10,24 @@
  * Precise state: regions keep P[1] (instructions retired in this call), P[3] (the current
  * block) and P[0] (index of the instruction that may trap), so after a trap the dispatcher
  * retires exactly the instructions before the faulting one and reports its pc.
+ *
+ * The code cache is keyed by virtual page and remembers the physical page each region was
+ * translated from. In the process VM the two are the same. In the system VM every entry into a
+ * region checks, through the instruction TLB, that its virtual page still maps to that
+ * physical page with execute permission (so satp writes, sfence.vma and mode changes need no
+ * flush), and stores into physical pages holding translated code invalidate them.
  */
 import * as SF from '../../isa/riscv/fp/softfloat.js';
 import { decode } from '../../isa/riscv/decoder.js';
 import type { CsrFile } from '../../machine/csr.js';
 import type { HartState } from '../../machine/hart.js';
 import { CODE, PAGE_SHIFT, PROT_X, type FlatMemory } from '../../machine/memory.js';
+import { SYS_STOP } from '../../machine/priv/cells.js';
+import type { SystemMemory } from '../../machine/priv/system-memory.js';
 import { GuestTrap, trap } from '../../machine/trap.js';
-import { interpreterVocabulary } from '../codegen/vocabulary.js';
+import type { MemoryModel } from '../codegen/memory-model.js';
 import { BUDGET_EXIT, type Engine, type Exit } from '../engine.js';
-import { Interpreter } from '../interpreter/interpreter.js';
+import { Interpreter, memoryModel, type GuestMemory } from '../interpreter/interpreter.js';
 import { regionSource, type BlockInsn } from './block-codegen.js';
 
 export interface TranslatorOptions {
@@ -33,8 +41,13 @@ export interface TranslatorOptions {
 
 /** The translated code of one guest page. */
 interface Region {
+  /** Cache key: the virtual page (with the high word, in the system VM). */
   page: number;
-  fn: (C: unknown, entry: number) => number;
+  /** The physical (host) page the code came from. */
+  hostPage: number;
+  /** High word of the page's addresses (system VM). */
+  hi: number;
+  fn: (C: unknown, entry: number, entryHi: number) => number;
   /** Hot blocks by start pc: their instructions (for precise traps and recompiling). */
   blocks: Map<number, BlockInsn[]>;
   source: string;
@@ -71,33 +84,49 @@ export class Translator implements Engine {
   };
   private readonly cold: Interpreter;
   private readonly ctx: Record<string, unknown>;
-  private readonly P = new Int32Array(4);
+  private readonly P = new Int32Array(5);
+  private readonly model: MemoryModel;
+  private readonly sysMem: SystemMemory | undefined;
+  private readonly flatMem: FlatMemory | undefined;
   /** Regions by page; a page whose hot code outgrows one region gets several. */
   private readonly regions = new Map<number, Region[]>();
   private readonly heat = new Map<number, number>();
   private readonly jcTag = new Int32Array(1 << JC_BITS).fill(-1);
+  private readonly jcHi = new Int32Array(1 << JC_BITS);
   private readonly jcRegion: (Region | undefined)[] = new Array(1 << JC_BITS).fill(undefined);
   private readonly hotThreshold: number;
   private readonly maxBlocks: number;
   private readonly maxBlockInsns: number;
   private blockCount = 0;
 
-  constructor(private readonly hart: HartState, private readonly mem: FlatMemory, csr: CsrFile, opts: TranslatorOptions = {}) {
-    if (mem.size > 2 ** 31) throw new RangeError('the translator keeps pc and addresses in int32: guest memory must be at most 2 GiB');
+  constructor(private readonly hart: HartState, private readonly mem: GuestMemory, csr: CsrFile, opts: TranslatorOptions = {}) {
+    if (mem.kind === 'flat' && mem.size > 2 ** 31) throw new RangeError('the translator keeps pc and addresses in int32: guest memory must be at most 2 GiB');
     this.hotThreshold = opts.hotThreshold ?? 32;
     this.maxBlocks = opts.maxBlocks ?? 16384;
     this.maxBlockInsns = opts.maxBlockInsns ?? 64;
+    this.model = memoryModel(mem);
     this.cold = new Interpreter(hart, mem, csr, undefined, true);
-    this.ctx = {
-      P: this.P, X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr, M: mem,
-      U8: mem.u8, I8: mem.i8, U16: mem.u16, I16: mem.i16, I32: mem.i32, B64: mem.b64, MF64: mem.f64, PERM: mem.perm, LIM: mem.size,
-      SF, CSR: csr, trap,
+    const fields: Record<string, unknown> = {
+      X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr, ...mem.engineBindings(), SF, CSR: csr, trap,
     };
-    mem.codeWriteListeners.add((first, last) => this.invalidatePages(first, last));
+    // Same keys in the same order for every translator of a model: one hidden class.
+    this.ctx = { P: this.P };
+    for (const k of this.model.bindings) this.ctx[k] = fields[k];
+    if (mem.kind === 'flat') {
+      this.flatMem = mem;
+      mem.codeWriteListeners.add((first, last) => this.invalidatePages(first, last));
+    } else {
+      this.sysMem = mem;
+      mem.codeWriteListeners.add((hostPage) => this.invalidateHostPage(hostPage));
+    }
   }
 
   run(budget: number): Exit {
-    const { hart, mem, P, jcTag, jcRegion, ctx } = this;
+    return this.sysMem ? this.runSystem(budget, this.sysMem) : this.runFlat(budget, this.flatMem!);
+  }
+
+  private runFlat(budget: number, mem: FlatMemory): Exit {
+    const { hart, P, jcTag, jcRegion, ctx } = this;
     const NUM = hart.num, PERM = mem.perm, LIM = mem.size;
     const base = NUM[1];
     let count = 0;
@@ -110,14 +139,14 @@ export class Translator implements Engine {
         if (pc >= 0 && pc < LIM && (PERM[pc >>> PAGE_SHIFT] & PROT_X) !== 0) {
           const h = (pc >>> 1) & JC_MASK;
           this.stats.jumpCacheLookups++;
-          r = jcTag[h] === pc ? jcRegion[h] : this.findRegion(pc, h);
+          r = jcTag[h] === pc ? jcRegion[h] : this.findRegion(pc, 0, h);
         }
         if (r !== undefined) {
           cur = r;
           P[1] = 0;
           P[2] = budget - count;
           NUM[1] = base + count;
-          const next = r.fn(ctx, pc);
+          const next = r.fn(ctx, pc, 0);
           const done = P[1];
           this.stats.translatedInsns += done;
           count += done;
@@ -152,37 +181,113 @@ export class Translator implements Engine {
     return BUDGET_EXIT;
   }
 
+  /** The system VM's dispatcher: pc is (lo, hi); regions are entered only after the mapping check. */
+  private runSystem(budget: number, mem: SystemMemory): Exit {
+    const { hart, P, jcTag, jcHi, jcRegion, ctx } = this;
+    const NUM = hart.num, SYS = mem.sys;
+    const base = NUM[1];
+    let count = 0;
+    let cur: Region | undefined;
+    let pc = NUM[0];
+    try {
+      while (count < budget && SYS[SYS_STOP] === 0) {
+        cur = undefined;
+        const lo = pc | 0, hi = Math.floor(pc / 4294967296) | 0;
+        const h = (lo >>> 1) & JC_MASK;
+        this.stats.jumpCacheLookups++;
+        let r = jcTag[h] === lo && jcHi[h] === hi ? jcRegion[h] : this.findRegion(lo, hi, h);
+        if (r !== undefined && this.codeHostPage(lo, hi) !== r.hostPage) {
+          this.dropRegion(r);
+          r = undefined;
+        }
+        if (r !== undefined) {
+          cur = r;
+          P[1] = 0;
+          P[2] = budget - count;
+          NUM[1] = base + count;
+          const next = r.fn(ctx, lo, hi);
+          const done = P[1];
+          this.stats.translatedInsns += done;
+          count += done;
+          pc = P[4] * 4294967296 + (next >>> 0);
+          if (done > 0) continue;
+        }
+        cur = undefined;
+        NUM[0] = pc; NUM[1] = base + count;
+        const exit = this.cold.run(budget - count);
+        const done = NUM[1] - base - count;
+        this.stats.interpretedInsns += done;
+        count += done;
+        if (exit.kind === 'trap') return exit;
+        pc = NUM[0];
+      }
+    } catch (e) {
+      if (!(e instanceof GuestTrap)) throw e;
+      if (cur) {
+        const done = P[1] + P[0];
+        this.stats.translatedInsns += done;
+        count += done;
+        pc = cur.hi * 4294967296 + (cur.blocks.get(P[3])![P[0]].pc >>> 0);
+      }
+      NUM[0] = pc;
+      NUM[1] = base + count;
+      return { kind: 'trap', cause: e.cause, tval: e.tval };
+    }
+    NUM[0] = pc;
+    NUM[1] = base + count;
+    return BUDGET_EXIT;
+  }
+
+  /** Cache key of the virtual page holding (lo, hi). */
+  private static key(lo: number, hi: number): number { return hi * 1048576 + (lo >>> PAGE_SHIFT); }
+
+  /** The host page holding the code at (lo, hi), or -1 when it cannot be fetched (the interpreter raises the fault). */
+  private codeHostPage(lo: number, hi: number): number {
+    const sys = this.sysMem;
+    if (!sys) return lo >>> PAGE_SHIFT;
+    try {
+      return (((lo & -4096) + sys.fetchBase(lo, hi)) | 0) >>> PAGE_SHIFT;
+    } catch (e) {
+      if (e instanceof GuestTrap) return -1;
+      throw e;
+    }
+  }
+
   /** A jump-cache miss: the region holding a block at `pc`, translating it once hot; fills the jump cache. */
-  private findRegion(pc: number, h: number): Region | undefined {
+  private findRegion(pc: number, hi: number, h: number): Region | undefined {
     this.stats.jumpCacheMisses++;
-    let r = this.regions.get(pc >>> PAGE_SHIFT)?.find((x) => x.blocks.has(pc));
+    const key = Translator.key(pc, hi);
+    let r = this.regions.get(key)?.find((x) => x.blocks.has(pc));
     if (r === undefined) {
-      const heat = (this.heat.get(pc) ?? 0) + 1;
-      this.heat.set(pc, heat);
-      if (heat < this.hotThreshold || (r = this.translate(pc)) === undefined) return undefined;
+      const heatKey = hi === 0 ? pc : hi * 4294967296 + (pc >>> 0);
+      const heat = (this.heat.get(heatKey) ?? 0) + 1;
+      this.heat.set(heatKey, heat);
+      if (heat < this.hotThreshold || (r = this.translate(pc, hi, heatKey)) === undefined) return undefined;
     }
     this.jcTag[h] = pc;
+    this.jcHi[h] = hi;
     this.jcRegion[h] = r;
     return r;
   }
 
-  /** Decodes the basic block at `pc`, staying inside its page; empty if the first instruction cannot be translated. */
-  private decodeBlock(pc: number): BlockInsn[] {
-    const { mem } = this;
+  /** Decodes the basic block at `pc` (code bytes from `hostPage`), staying inside its page; empty if the first instruction cannot be translated. */
+  private decodeBlock(pc: number, hostPage: number): BlockInsn[] {
+    const u16 = this.mem.u16;
     const page = pc >>> PAGE_SHIFT;
+    const at = (a: number) => ((hostPage << PAGE_SHIFT) + (a & 4095)) >>> 1;
     const insns: BlockInsn[] = [];
     let a = pc;
     while (insns.length < this.maxBlockInsns) {
       if ((a >>> PAGE_SHIFT) !== page) break;
-      const lo = mem.u16[a >>> 1];
+      const lo = u16[at(a)];
       const len = (lo & 3) === 3 ? 4 : 2;
       // A 32-bit instruction that straddles the page end gets the interpreter's exact fetch.
       if (len === 4 && ((a + 2) >>> PAGE_SHIFT) !== page) break;
-      const raw = len === 4 ? (lo | (mem.u16[(a >>> 1) + 1] << 16)) : lo;
+      const raw = len === 4 ? (lo | (u16[at(a) + 1] << 16)) : lo;
       const dec = decode(raw);
       if (!dec) break;
       insns.push({ def: dec.def, word: dec.word, raw, pc: a, len });
-      a += len;
+      a = (a + len) | 0;
       if (dec.def.flags.branch || dec.def.flags.system) break;
     }
     return insns;
@@ -193,28 +298,35 @@ export class Translator implements Engine {
    * the blocks a hot block statically reaches as well was measured: no faster on long runs,
    * slower start-up, so regions grow by hot blocks only.)
    */
-  private translate(pc: number): Region | undefined {
+  private translate(pc: number, hi: number, heatKey: number): Region | undefined {
     const t0 = performance.now();
     if (this.blockCount >= this.maxBlocks) this.flush();
-    const page = pc >>> PAGE_SHIFT;
-    this.heat.delete(pc);
-    const insns = this.decodeBlock(pc);
+    const page = Translator.key(pc, hi);
+    const hostPage = this.codeHostPage(pc, hi);
+    if (hostPage < 0) return undefined;
+    this.heat.delete(heatKey);
+    const insns = this.decodeBlock(pc, hostPage);
     if (insns.length === 0) {
       // The first instruction is illegal or straddles a page: the interpreter keeps it.
-      this.heat.set(pc, -Infinity);
+      this.heat.set(heatKey, -Infinity);
       return undefined;
     }
     let list = this.regions.get(page);
+    if (list && list[0].hostPage !== hostPage) {
+      this.dropPage(page);
+      list = undefined;
+    }
     if (!list) this.regions.set(page, (list = []));
     let r = list[list.length - 1];
     if (!r || r.source.length > REGION_SOURCE_LIMIT) {
-      r = { page, fn: () => pc, blocks: new Map(), source: '' };
+      r = { page, hostPage, hi, fn: () => pc, blocks: new Map(), source: '' };
       list.push(r);
     }
     r.blocks.set(pc, insns);
-    r.source = regionSource([...r.blocks.values()], interpreterVocabulary);
-    r.fn = new Function('C', 'entry', r.source) as Region['fn'];
-    this.mem.perm[page] |= CODE;
+    r.source = regionSource([...r.blocks.values()], this.model, this.sysMem ? hi : undefined);
+    r.fn = new Function('C', 'entry', 'entryHi', r.source) as Region['fn'];
+    if (this.flatMem) this.flatMem.perm[page] |= CODE;
+    else this.sysMem!.markCode(hostPage);
     this.blockCount++;
     this.stats.blocksTranslated++;
     this.stats.regionsCompiled++;
@@ -225,19 +337,29 @@ export class Translator implements Engine {
 
   private invalidatePages(first: number, last: number): void {
     let any = false;
-    for (let p = first; p <= last; p++) {
-      const list = this.regions.get(p);
-      if (!list) continue;
-      for (const r of list) this.blockCount -= r.blocks.size;
-      this.regions.delete(p);
-      any = true;
-    }
-    if (any) {
-      this.stats.invalidations++;
-      this.jcTag.fill(-1);
-      this.jcRegion.fill(undefined);
-      this.stats.blocksCached = this.blockCount;
-    }
+    for (let p = first; p <= last; p++) if (this.dropPage(p)) any = true;
+    if (any) this.stats.invalidations++;
+  }
+
+  /** A store reached a physical page holding translated code (system VM): drop what came from it. */
+  private invalidateHostPage(hostPage: number): void {
+    let any = false;
+    for (const [key, list] of this.regions) if (list[0].hostPage === hostPage && this.dropPage(key)) any = true;
+    if (any) this.stats.invalidations++;
+  }
+
+  private dropRegion(r: Region): void { this.dropPage(r.page); }
+
+  /** Forgets the regions of one cache key; true if there were any. */
+  private dropPage(key: number): boolean {
+    const list = this.regions.get(key);
+    if (!list) return false;
+    for (const r of list) this.blockCount -= r.blocks.size;
+    this.regions.delete(key);
+    this.jcTag.fill(-1);
+    this.jcRegion.fill(undefined);
+    this.stats.blocksCached = this.blockCount;
+    return true;
   }
 
   /** Drops every translation (the code cache is full, or a user asked). */
@@ -253,7 +375,7 @@ export class Translator implements Engine {
   }
 
   /** The generated source of the region holding `pc`, if translated (for tests and review). */
-  regionSourceAt(pc: number): string | undefined {
-    return this.regions.get(pc >>> PAGE_SHIFT)?.find((r) => r.blocks.has(pc))?.source;
+  regionSourceAt(pc: number, hi = 0): string | undefined {
+    return this.regions.get(Translator.key(pc, hi))?.find((r) => r.blocks.has(pc))?.source;
   }
 }

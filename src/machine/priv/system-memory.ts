@@ -72,6 +72,12 @@ export class SystemMemory {
    */
   readonly watchedPages = new Set<number>();
   onWatchedWrite: (pa: number) => void = () => {};
+  /**
+   * Host pages (RAM offset >> 12) holding translated code: never cached in the store TLB, so
+   * every store to them reaches `store` below, which tells the translators first.
+   */
+  readonly codePages = new Set<number>();
+  readonly codeWriteListeners = new Set<(hostPage: number) => void>();
   private readonly bus: PhysicalBus;
   private readonly onDeviceWrite: () => void;
 
@@ -191,6 +197,22 @@ export class SystemMemory {
       if (e instanceof BusError) throw new GuestTrap(ACCESS_FAULT[kind], virtualAddress(lo, hi));
       throw e;
     }
+  }
+
+  /** A translator took code from this host page: stores to it must come through `store` from now on. */
+  markCode(hostPage: number): void {
+    if (this.codePages.has(hostPage)) return;
+    this.codePages.add(hostPage);
+    // Drop store translations that may point at the page (and stop: the engine re-reads).
+    this.TWL.fill(INVALID_TAG);
+    this.sys[SYS_STOP] = 1;
+  }
+
+  /** Tells the translators that code on `hostPage` is about to change; the page stops being a code page. */
+  private codeWrite(hostPage: number): void {
+    this.codePages.delete(hostPage);
+    for (const listener of this.codeWriteListeners) listener(hostPage);
+    this.sys[SYS_STOP] = 1;
   }
 
   // ---- slow paths of generated code: (lo, hi) is a register, off the instruction's offset ----
@@ -314,6 +336,7 @@ export class SystemMemory {
   writePhysical(pa: number, data: Uint8Array): boolean {
     const h = this.hostOffset(pa, false), end = this.hostOffset(pa + data.length - 1, false);
     if (h < 0 || end < 0 || end - h !== data.length - 1) return false;
+    for (let p = h >>> 12; p <= end >>> 12; p++) if (this.codePages.has(p)) this.codeWrite(p);
     this.u8.set(data, h);
     return true;
   }
