@@ -170,11 +170,17 @@ export class SystemMemory {
     const h = this.hostOffset(pa, kind === ACC_W);
     this.lastPa = pa;
     if (h < 0) return -1;
-    if (!cacheable) return h;
-    if (kind === ACC_W && this.watchedPages.size !== 0 && this.watchedPages.has(Math.floor(pa / PAGE))) {
-      this.watchedHit = true;
-      return h;
+    if (kind === ACC_W) {
+      if (this.watchedPages.size !== 0 && this.watchedPages.has(Math.floor(pa / PAGE))) {
+        this.watchedHit = true;
+        return h;
+      }
+      if (this.codePages.size !== 0 && this.codePages.has(h >>> 12)) {
+        this.codeWrite(h >>> 12);
+        return h;
+      }
     }
+    if (!cacheable) return h;
     const k = (lo >>> 12) & TLB_MASK;
     const [L, H, A] = kind === ACC_R ? [this.TRL, this.TRH, this.TRA] : kind === ACC_W ? [this.TWL, this.TWH, this.TWA] : [this.TXL, this.TXH, this.TXA];
     L[k] = lo & -4096;
