@@ -223,9 +223,10 @@ export class SystemVM {
       if (++this.repeats >= STUCK_REPEATS) throw new MachineStuck(this.stuckReport(rec));
     } else {
       this.repeats = 0;
+      // Repeats are not kept: the report shows what led into the loop.
+      this.recentTraps.push(rec);
+      if (this.recentTraps.length > 8) this.recentTraps.shift();
     }
-    this.recentTraps.push(rec);
-    if (this.recentTraps.length > 8) this.recentTraps.shift();
     this.hart.num[2] = -1; // a trap drops the LR reservation
     this.hart.pc = this.priv.takeTrap(cause, interrupt, tval, this.hart.pc);
   }
@@ -234,7 +235,7 @@ export class SystemVM {
     const lines = [
       `univm: the guest is stuck: ${STUCK_REPEATS} ${CAUSE_NAMES[r.cause] ?? `cause ${r.cause}`} traps in a row at pc ${hex(r.pc)} ` +
       `(${PRIV_NAMES[r.priv]}-mode, tval ${hex(r.tval)}), with no instruction retired between them`,
-      `  trap handler: mtvec ${hex(this.priv.mtvec)}, stvec ${hex(this.priv.stvec)}; last traps:`,
+      `  trap handler: mtvec ${hex(this.priv.mtvec)}, stvec ${hex(this.priv.stvec)}; the traps that led here, oldest first:`,
     ];
     for (const t of this.recentTraps) {
       lines.push(`    ${PRIV_NAMES[t.priv]}-mode pc ${hex(t.pc)}: ${t.interrupt ? 'interrupt' : 'exception'} ${t.cause} (${t.interrupt ? '' : CAUSE_NAMES[t.cause] ?? ''}), tval ${hex(t.tval)}${this.disasmAt(t.pc)}`);
