@@ -70,7 +70,11 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
       // instret reads (CSRs) see the instructions this call retired before the block, too.
       decls.push(`pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`);
       if (/\bicount\b/.test(exec)) decls.push(`icount = P[1] + ${k}`);
-      body += `      { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` P[0] = ${k};` : ''}\n        ${exec}; }\n`;
+      // A store may have reached a device or code, a CSR write changed the context: in the
+      // system VM the region ends right after such an instruction, as the interpreter does.
+      const stopCheck = sys && k < n - 1 && (ins.def.flags.store || ins.def.flags.system)
+        ? `      if (SYS[2] !== 0) { P[1] += ${k + 1}; pc = ${(ins.pc + ins.len) | 0}; ${leave} }\n` : '';
+      body += `      { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` P[0] = ${k};` : ''}\n        ${exec}; }\n${stopCheck}`;
     });
     cases += `    case ${start}: {
       if (P[1] + ${n} > P[2]) ${leave}

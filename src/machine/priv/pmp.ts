@@ -28,6 +28,13 @@ export class Pmp {
     this.decode();
   }
 
+  /** Restores saved registers as they were (locks included). */
+  load(cfg: readonly number[], addr: readonly bigint[]): void {
+    this.cfg.set(cfg);
+    addr.forEach((v, k) => { this.addr[k] = v; });
+    this.decode();
+  }
+
   /** pmpcfg0 / pmpcfg2 (RV64): eight entries per register. */
   readCfg(reg: number): bigint {
     let v = 0n;

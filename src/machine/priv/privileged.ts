@@ -60,6 +60,20 @@ export interface PrivilegedOptions {
   sstc?: boolean;
 }
 
+/** Everything the privileged architecture holds, as plain data (structured-clone friendly). */
+export interface PrivilegedState {
+  priv: number;
+  words: number[];
+  big: bigint[];
+  pmpcfg: number[];
+  pmpaddr: bigint[];
+}
+
+/** The fields of PrivilegedState.words and .big, in order. */
+const WORD_FIELDS = ['mstatus', 'medeleg', 'mideleg', 'mie', 'mipSoft', 'mcounteren', 'scounteren', 'mcountinhibit'] as const;
+const BIG_FIELDS = ['mtvec', 'stvec', 'mepc', 'sepc', 'mcause', 'scause', 'mtval', 'stval', 'mscratch', 'sscratch',
+  'menvcfg', 'senvcfg', 'satp', 'stimecmp', 'instretOffset', 'cycleOffset'] as const;
+
 export class Privileged implements CsrFile, TranslationContext {
   readonly hartId: number;
   readonly sstc: boolean;
@@ -122,6 +136,24 @@ export class Privileged implements CsrFile, TranslationContext {
   }
 
   get priv(): number { return this.sys[SYS_PRIV]; }
+
+  saveState(): PrivilegedState {
+    return {
+      priv: this.sys[SYS_PRIV],
+      words: WORD_FIELDS.map((f) => this[f]),
+      big: BIG_FIELDS.map((f) => this[f]),
+      pmpcfg: [...this.pmp.cfg],
+      pmpaddr: [...this.pmp.addr],
+    };
+  }
+
+  loadState(s: PrivilegedState): void {
+    WORD_FIELDS.forEach((f, k) => { this[f] = s.words[k]; });
+    BIG_FIELDS.forEach((f, k) => { this[f] = s.big[k]; });
+    this.pmp.load(s.pmpcfg, s.pmpaddr);
+    this.sys[SYS_PRIV] = s.priv;
+    this.syncStatus();
+  }
 
   /** Mirrors the fields generated code and the MMU read, and drops cached translations. */
   private syncStatus(): void {

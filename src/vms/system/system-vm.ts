@@ -13,13 +13,13 @@ import { Interpreter } from '../../engines/interpreter/interpreter.js';
 import type { Engine } from '../../engines/engine.js';
 import { HartState } from '../../machine/hart.js';
 import { EXIT_MRET, EXIT_SFENCE_VMA, EXIT_SRET, EXIT_WFI, PRIV_NAMES } from '../../machine/priv/cells.js';
-import { Privileged } from '../../machine/priv/privileged.js';
+import { Privileged, type PrivilegedState } from '../../machine/priv/privileged.js';
 import { SystemMemory } from '../../machine/priv/system-memory.js';
 import { CAUSE_NAMES, Cause } from '../../machine/trap.js';
 import { resetRom, type BootPlan } from './boot.js';
 import { Htif } from './htif.js';
 import { testExitStatus, type TestRequest } from './sifive-test.js';
-import { VirtPlatform } from './virt-platform.js';
+import { VirtPlatform, type VirtPlatformState } from './virt-platform.js';
 import { DEFAULT_ISA } from './virt-dt.js';
 import { VIRT } from './virt-map.js';
 
@@ -35,6 +35,18 @@ export interface SystemVmOptions {
   maxInsns?: number;
   /** Instructions per slice between interrupt checks. */
   slice?: number;
+}
+
+/**
+ * A running machine captured between two instructions: hart registers, privileged state, RAM,
+ * devices, and whether the hart waits for an interrupt. Enough to resume it elsewhere.
+ */
+export interface SystemVmState {
+  hart: ArrayBuffer;
+  priv: PrivilegedState;
+  ram: ArrayBuffer;
+  platform: VirtPlatformState;
+  waiting: boolean;
 }
 
 /** Why the machine stopped, when it was not the guest's own poweroff. */
@@ -100,6 +112,27 @@ export class SystemVM {
     this.hart.f.fill(0n);
     this.hart.pc = VIRT.mrom.base;
     this.priv.reset();
+  }
+
+  /** The state between two slices (call it while `run` is not inside an engine slice). */
+  saveState(): SystemVmState {
+    return {
+      hart: this.hart.snapshot(), priv: this.priv.saveState(), ram: this.mem.buffer.slice(0),
+      platform: this.platform.saveState(), waiting: this.waiting,
+    };
+  }
+
+  /** Resumes a saved machine: this VM must have been built with the same RAM size and boot plan. */
+  loadState(s: SystemVmState): void {
+    if (s.ram.byteLength !== this.mem.buffer.byteLength) throw new RangeError(`saved machine has ${s.ram.byteLength} bytes of memory, this one ${this.mem.buffer.byteLength}`);
+    new Uint8Array(this.hart.buffer).set(new Uint8Array(s.hart));
+    new Uint8Array(this.mem.buffer).set(new Uint8Array(s.ram));
+    // Translations of the old memory contents are void.
+    (this.engine as { flush?: () => void }).flush?.();
+    this.mem.codePages.clear();
+    this.priv.loadState(s.priv);
+    this.platform.loadState(s.platform);
+    this.waiting = s.waiting;
   }
 
   /** Console input for the UART. */
