@@ -101,9 +101,14 @@ export class SystemVM {
   }
 
   /** Puts ROM, images and device tree in memory and the hart at the reset vector. */
-  private load(): void {
+  private load(reset = false): void {
     const { plan } = this.opts;
-    this.mem.u8.fill(0);
+    // A new buffer is zero already (and untouched pages cost no host memory).
+    if (reset) {
+      this.mem.u8.fill(0);
+      (this.engine as { flush?: () => void }).flush?.();
+      this.mem.codePages.clear();
+    }
     this.mem.writePhysical(VIRT.mrom.base, resetRom(plan));
     for (const s of plan.segments) this.mem.writePhysical(s.addr, s.bytes);
     const dtb = this.platform.deviceTree({ bootargs: this.opts.bootargs, initrd: plan.initrd, isa: ISA });
@@ -174,7 +179,7 @@ export class SystemVM {
       if (this.resetPending) {
         this.resetPending = false;
         this.platform.reset();
-        this.load();
+        this.load(true);
       }
       const irq = this.priv.pendingInterrupt();
       if (irq >= 0) {
