@@ -6,6 +6,9 @@
  */
 import type { Vocabulary } from './macros.js';
 
+/** Typed temporaries the vocabularies' expansions use, declared once by each generated function. */
+export const TEMPS = 'let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0, tk = 0, ta = 0, nhi = 0;';
+
 /** Statements and expressions of the run loop that depend on the memory model. */
 export interface LoopModel {
   /** Statements at entry: declare `pc` (int32, the low word of the guest pc), `PCHI` and what fetch keeps. */

@@ -11,7 +11,7 @@ import { EXIT_MRET, EXIT_SFENCE_VMA, EXIT_SRET, EXIT_WFI, SYS_FS, SYS_PRIV, SYS_
 import { TLB_MASK } from '../../machine/priv/system-memory.js';
 import type { Vocabulary } from './macros.js';
 import type { LoopModel, MemoryModel } from './memory-model.js';
-import { interpreterVocabulary } from './vocabulary.js';
+import { interpreterVocabulary, memoryAccess } from './vocabulary.js';
 
 const lo = (r: string) => `XW[(${r}) << 1]`;
 const hi = (r: string) => `XW[((${r}) << 1) | 1]`;
@@ -46,16 +46,7 @@ export const systemVocabulary: Vocabulary = {
   words: { ...interpreterVocabulary.words, PC: PC_VALUE },
   fns: {
     ...interpreterVocabulary.fns,
-    LOAD_B: load(1, 'I8', true),
-    LOAD_BU: load(1, 'U8', false),
-    LOAD_H: load(2, 'I16', true),
-    LOAD_HU: load(2, 'U16', false),
-    LOAD_W: load(4, 'I32', true),
-    LOAD_D: load(8, 'B64', true),
-    STORE_B: store(1, 'U8'),
-    STORE_H: store(2, 'U16'),
-    STORE_W: store(4, 'I32'),
-    STORE_D: store(8, 'B64'),
+    ...memoryAccess(load, store),
     FLOAD_D: (r, off) => `((${hit(r, off, 8, 'R')}) ? (FDV[rd] = MF64[${host('R', 8)}]) : (F[rd] = M.load(${slowArgs(r, off)}, 8, true)))`,
     FSTORE_D: (r, off, fr) => `((${hit(r, off, 8, 'W')}) ? (MF64[${host('W', 8)}] = FDV[${fr}]) : M.store(${slowArgs(r, off)}, 8, F[${fr}]))`,
     // The target's high word waits in nhi until NPC: the link register still needs this pc.

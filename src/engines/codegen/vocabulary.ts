@@ -36,6 +36,18 @@ const fstore = (r: string, off: string, fr: string) =>
 
 const illegal = 'trap(2, raw >>> 0)';
 
+type LoadMacro = (size: number, view: string, signed: boolean) => (r: string, off: string) => string;
+type StoreMacro = (size: number, view: string) => (r: string, off: string, v: string) => string;
+
+/** A memory model's LOAD_x / STORE_x macros, from how it expands one access of a size through a RAM view. */
+export function memoryAccess(load: LoadMacro, store: StoreMacro): Record<string, (...args: string[]) => string> {
+  return {
+    LOAD_B: load(1, 'I8', true), LOAD_BU: load(1, 'U8', false), LOAD_H: load(2, 'I16', true), LOAD_HU: load(2, 'U16', false),
+    LOAD_W: load(4, 'I32', true), LOAD_D: load(8, 'B64', true),
+    STORE_B: store(1, 'U8'), STORE_H: store(2, 'U16'), STORE_W: store(4, 'I32'), STORE_D: store(8, 'B64'),
+  };
+}
+
 export const interpreterVocabulary: Vocabulary = {
   words: { PC: 'pc', LEN: 'len', FST: 'FCSR', FREGS: 'F, FDV' },
   fns: {
@@ -57,16 +69,7 @@ export const interpreterVocabulary: Vocabulary = {
     // pc is an int32 in the engine; a target outside that range parks in NUM[3] (hart.ts: NUM_FAR_PC).
     JALR_TARGET: (r, off) => `((XW[((${r}) << 1) | 1] === 0 && XW[(${r}) << 1] >= 0 && (ea = (XW[(${r}) << 1] + ${off}) | 0) >= 0) ? ` +
       `ea & -2 : (NUM[3] = ${exactAddr(r, off)} - ((XW[(${r}) << 1] + ${off}) & 1), -1))`,
-    LOAD_B: load(1, 'I8', true),
-    LOAD_BU: load(1, 'U8', false),
-    LOAD_H: load(2, 'I16', true),
-    LOAD_HU: load(2, 'U16', false),
-    LOAD_W: load(4, 'I32', true),
-    LOAD_D: load(8, 'B64', true),
-    STORE_B: store(1, 'U8'),
-    STORE_H: store(2, 'U16'),
-    STORE_W: store(4, 'I32'),
-    STORE_D: store(8, 'B64'),
+    ...memoryAccess(load, store),
     FLOAD_D: fload,
     FSTORE_D: fstore,
     NPC: (a) => `(npc = (${a}) | 0)`,

@@ -8,7 +8,7 @@ import { OPERAND_FIELDS, operandSrc } from '../../isa/riscv/encoding.js';
 import { INSNS, type InsnDef } from '../../isa/riscv/instructions.js';
 import { decodeTree } from '../codegen/decode-tree.js';
 import { expand, meaning, usedFields, type Vocabulary } from '../codegen/macros.js';
-import type { LoopModel } from '../codegen/memory-model.js';
+import { TEMPS, type LoopModel } from '../codegen/memory-model.js';
 
 
 export interface GenerateOptions {
@@ -68,7 +68,7 @@ export function isHot(d: InsnDef): boolean {
   return ((d.ext === 'I' || d.ext === 'M') && !d.flags.system) || (d.flags.fp === true && (d.flags.load === true || d.flags.store === true));
 }
 
-export const TEMPS = 'let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0, tk = 0, ta = 0, nhi = 0;';
+
 
 export function generateInterpreter(opts: GenerateOptions): string {
   const v = opts.vocabulary, L = opts.loop;

@@ -6,8 +6,7 @@
 import { operand, OPERAND_FIELDS, type OperandField } from '../../isa/riscv/encoding.js';
 import type { InsnDef } from '../../isa/riscv/instructions.js';
 import { meaning, usedFields, type Vocabulary } from '../codegen/macros.js';
-import type { MemoryModel } from '../codegen/memory-model.js';
-import { TEMPS } from '../interpreter/generate.js';
+import { TEMPS, type MemoryModel } from '../codegen/memory-model.js';
 
 export interface BlockInsn {
   def: InsnDef;

@@ -73,6 +73,9 @@ export interface TranslatorStats {
  */
 const REGION_SOURCE_LIMIT = 24_000;
 
+/** The stop cell of a machine that never asks the engine to stop early (the process VM). */
+const NO_STOP = new Int32Array(SYS_STOP + 1);
+
 const JC_BITS = 12;
 const JC_MASK = (1 << JC_BITS) - 1;
 
@@ -122,69 +125,8 @@ export class Translator implements Engine {
   }
 
   run(budget: number): Exit {
-    return this.sysMem ? this.runSystem(budget, this.sysMem) : this.runFlat(budget, this.flatMem!);
-  }
-
-  private runFlat(budget: number, mem: FlatMemory): Exit {
-    const { hart, P, jcTag, jcRegion, ctx } = this;
-    const NUM = hart.num, PERM = mem.perm, LIM = mem.size;
-    const base = NUM[1];
-    let count = 0;
-    let cur: Region | undefined;
-    let pc = NUM[0];
-    try {
-      while (count < budget) {
-        cur = undefined;
-        let r: Region | undefined;
-        if (pc >= 0 && pc < LIM && (PERM[pc >>> PAGE_SHIFT] & PROT_X) !== 0) {
-          const h = (pc >>> 1) & JC_MASK;
-          this.stats.jumpCacheLookups++;
-          r = jcTag[h] === pc ? jcRegion[h] : this.findRegion(pc, 0, h);
-        }
-        if (r !== undefined) {
-          cur = r;
-          P[1] = 0;
-          P[2] = budget - count;
-          NUM[1] = base + count;
-          const next = r.fn(ctx, pc, 0);
-          const done = P[1];
-          this.stats.translatedInsns += done;
-          count += done;
-          pc = next;
-          if (done > 0) continue;
-        }
-        // Cold code, a fetch fault, or a budget that ends inside the next block: the
-        // interpreter runs it exactly.
-        cur = undefined;
-        NUM[0] = pc; NUM[1] = base + count;
-        const exit = this.cold.run(budget - count);
-        const done = NUM[1] - base - count;
-        this.stats.interpretedInsns += done;
-        count += done;
-        if (exit.kind === 'trap') return exit;
-        pc = NUM[0];
-      }
-    } catch (e) {
-      if (!(e instanceof GuestTrap)) throw e;
-      if (cur) {
-        const done = P[1] + P[0];
-        this.stats.translatedInsns += done;
-        count += done;
-        pc = cur.blocks.get(P[3])![P[0]].pc;
-      }
-      NUM[0] = pc === -1 ? NUM[3] : pc;
-      NUM[1] = base + count;
-      return { kind: 'trap', cause: e.cause, tval: e.tval };
-    }
-    NUM[0] = pc === -1 ? NUM[3] : pc;
-    NUM[1] = base + count;
-    return BUDGET_EXIT;
-  }
-
-  /** The system VM's dispatcher: pc is (lo, hi); regions are entered only after the mapping check. */
-  private runSystem(budget: number, mem: SystemMemory): Exit {
-    const { hart, P, jcTag, jcHi, jcRegion, ctx } = this;
-    const NUM = hart.num, SYS = mem.sys;
+    const { hart, P, ctx, sysMem } = this;
+    const NUM = hart.num, SYS = sysMem ? sysMem.sys : NO_STOP;
     const base = NUM[1];
     let count = 0;
     let cur: Region | undefined;
@@ -192,14 +134,8 @@ export class Translator implements Engine {
     try {
       while (count < budget && SYS[SYS_STOP] === 0) {
         cur = undefined;
-        const lo = pc | 0, hi = Math.floor(pc / 4294967296) | 0;
-        const h = (lo >>> 1) & JC_MASK;
-        this.stats.jumpCacheLookups++;
-        let r = jcTag[h] === lo && jcHi[h] === hi ? jcRegion[h] : this.findRegion(lo, hi, h);
-        if (r !== undefined && this.codeHostPage(lo, hi) !== r.hostPage) {
-          this.dropRegion(r);
-          r = undefined;
-        }
+        const lo = pc | 0, hi = sysMem ? Math.floor(pc / 4294967296) | 0 : 0;
+        const r = this.lookup(pc, lo, hi);
         if (r !== undefined) {
           cur = r;
           P[1] = 0;
@@ -209,11 +145,13 @@ export class Translator implements Engine {
           const done = P[1];
           this.stats.translatedInsns += done;
           count += done;
-          pc = P[4] * 4294967296 + (next >>> 0);
+          pc = sysMem ? P[4] * 4294967296 + (next >>> 0) : next;
           if (done > 0) continue;
         }
+        // Cold code, a fetch fault, or a budget that ends inside the next block: the
+        // interpreter runs it exactly.
         cur = undefined;
-        NUM[0] = pc; NUM[1] = base + count;
+        NUM[0] = this.exactPc(pc); NUM[1] = base + count;
         const exit = this.cold.run(budget - count);
         const done = NUM[1] - base - count;
         this.stats.interpretedInsns += done;
@@ -227,15 +165,37 @@ export class Translator implements Engine {
         const done = P[1] + P[0];
         this.stats.translatedInsns += done;
         count += done;
-        pc = cur.hi * 4294967296 + (cur.blocks.get(P[3])![P[0]].pc >>> 0);
+        const at = cur.blocks.get(P[3])![P[0]].pc;
+        pc = sysMem ? cur.hi * 4294967296 + (at >>> 0) : at;
       }
-      NUM[0] = pc;
+      NUM[0] = this.exactPc(pc);
       NUM[1] = base + count;
       return { kind: 'trap', cause: e.cause, tval: e.tval };
     }
-    NUM[0] = pc;
+    NUM[0] = this.exactPc(pc);
     NUM[1] = base + count;
     return BUDGET_EXIT;
+  }
+
+  /** The process VM keeps a far jump target aside (hart.ts: NUM_FAR_PC) while its pc is -1. */
+  private exactPc(pc: number): number { return pc === -1 && this.flatMem ? this.hart.num[3] : pc; }
+
+  /**
+   * The region to enter at pc (lo, hi), through the jump cache, or undefined: cold code, or
+   * code that cannot be fetched (the interpreter raises the fault). In the system VM the
+   * region's physical page must still be what its virtual page maps to.
+   */
+  private lookup(pc: number, lo: number, hi: number): Region | undefined {
+    const flat = this.flatMem;
+    if (flat && !(pc >= 0 && pc < flat.size && (flat.perm[pc >>> PAGE_SHIFT] & PROT_X) !== 0)) return undefined;
+    const h = (lo >>> 1) & JC_MASK;
+    this.stats.jumpCacheLookups++;
+    const r = this.jcTag[h] === lo && this.jcHi[h] === hi ? this.jcRegion[h] : this.findRegion(lo, hi, h);
+    if (r !== undefined && !flat && this.codeHostPage(lo, hi) !== r.hostPage) {
+      this.dropRegion(r);
+      return undefined;
+    }
+    return r;
   }
 
   /** Cache key of the virtual page holding (lo, hi). */
