@@ -13,6 +13,15 @@ export const CODE = 16;
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
+/** The typed views generated code and host helpers read guest RAM through. */
+export function ramViews(buffer: ArrayBuffer) {
+  return {
+    u8: new Uint8Array(buffer), i8: new Int8Array(buffer), u16: new Uint16Array(buffer), i16: new Int16Array(buffer),
+    i32: new Int32Array(buffer), u32: new Uint32Array(buffer), b64: new BigInt64Array(buffer), f64: new Float64Array(buffer),
+    dv: new DataView(buffer),
+  };
+}
+
 /**
  * A flat guest address space [0, size): guest address == offset in one buffer. This is the
  * memory of the process VM (user mode, no MMU). The buffer is allocated at its final size (a
@@ -52,15 +61,7 @@ export class FlatMemory {
     if (opts.wasm) wasm = new WebAssembly.Memory({ initial: size / 65536, maximum: size / 65536 });
     this.wasm = wasm;
     this.buffer = wasm ? wasm.buffer : new ArrayBuffer(size);
-    this.u8 = new Uint8Array(this.buffer);
-    this.i8 = new Int8Array(this.buffer);
-    this.u16 = new Uint16Array(this.buffer);
-    this.i16 = new Int16Array(this.buffer);
-    this.i32 = new Int32Array(this.buffer);
-    this.u32 = new Uint32Array(this.buffer);
-    this.b64 = new BigInt64Array(this.buffer);
-    this.f64 = new Float64Array(this.buffer);
-    this.dv = new DataView(this.buffer);
+    ({ u8: this.u8, i8: this.i8, u16: this.u16, i16: this.i16, i32: this.i32, u32: this.u32, b64: this.b64, f64: this.f64, dv: this.dv } = ramViews(this.buffer));
     this.perm = new Uint8Array(size / PAGE_SIZE);
   }
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { expectOneLineError as expectError } from '../support/errors.js';
 import { REPO, univm } from '../support/repo.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'univm-errors-'));
@@ -17,15 +18,8 @@ function variant(name: string, edit: (b: Buffer) => Buffer): string {
   return file;
 }
 
-async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
-  const r = await univm(args, { cwd: dir });
-  const err = r.stderr.toString();
-  assert.equal(r.status, 2, `exit status for ${args.join(' ')}: ${err}`);
-  assert.equal(err.trimEnd().split('\n').length, 1, `one line expected, got:\n${err}`);
-  assert.doesNotMatch(err, /\n\s+at /, 'no stack trace');
-  assert.match(err, pattern);
-  assert.equal(r.stdout.length, 0);
-}
+
+const expectOneLineError = (args: string[], pattern: RegExp) => expectError(args, pattern, dir);
 
 describe('errors are part of the interface', () => {
   it('not an ELF', async () => {

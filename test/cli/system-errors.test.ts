@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { encI } from '../../src/isa/riscv/encoding.js';
+import { expectOneLineError as expectError } from '../support/errors.js';
 import { REPO, univm } from '../support/repo.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'univm-system-errors-'));
@@ -19,14 +20,8 @@ function file(name: string, bytes: Uint8Array): string {
   return f;
 }
 
-async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
-  const r = await univm(['system', ...args], { cwd: dir });
-  const err = r.stderr.toString();
-  assert.equal(r.status, 2, `exit status for ${args.join(' ')}: ${err}`);
-  assert.equal(err.trimEnd().split('\n').length, 1, `one line expected, got:\n${err}`);
-  assert.doesNotMatch(err, /\n\s+at /, 'no stack trace');
-  assert.match(err, pattern);
-}
+
+const expectOneLineError = (args: string[], pattern: RegExp) => expectError(['system', ...args], pattern, dir);
 
 describe('univm system: errors are part of the interface', () => {
   it('missing firmware', () => expectOneLineError(['-bios', path.join(dir, 'nope.bin')], /-bios .*nope\.bin: No such file or directory/));

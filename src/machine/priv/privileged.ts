@@ -17,7 +17,7 @@ import { CSR, CSR_RANGES } from '../../isa/riscv/csrs.js';
 import { FCSR_FLAGS, FCSR_FRM, type HartState } from '../hart.js';
 import type { CsrFile } from '../csr.js';
 import { PRV_M, PRV_S, PRV_U, SYS_FS, SYS_PRIV, SYS_STOP } from './cells.js';
-import { ACC_R, ACC_W, ACC_X, SATP_BARE, SATP_SV39, SATP_SV57, type AccessKind, type TranslationContext } from './mmu.js';
+import { ACC_X, SATP_BARE, SATP_SV39, SATP_SV57, type AccessKind, type TranslationContext } from './mmu.js';
 import { Pmp, PMP_ENTRIES } from './pmp.js';
 import type { SystemMemory } from './system-memory.js';
 

@@ -13,6 +13,7 @@
  * does; misaligned LR/SC/AMOs raise address-misaligned exceptions.
  */
 import { BusError } from '../../vms/system/bus.js';
+import { ramViews } from '../memory.js';
 import { Cause, GuestTrap } from '../trap.js';
 import { PRV_S, SYS_CELLS, SYS_FS, SYS_STOP } from './cells.js';
 import type { Pmp } from './pmp.js';
@@ -92,14 +93,7 @@ export class SystemMemory {
     this.bus = opts.bus;
     this.onDeviceWrite = opts.onDeviceWrite ?? (() => {});
     this.buffer = new ArrayBuffer(this.ramSize + this.romSize);
-    this.u8 = new Uint8Array(this.buffer);
-    this.i8 = new Int8Array(this.buffer);
-    this.u16 = new Uint16Array(this.buffer);
-    this.i16 = new Int16Array(this.buffer);
-    this.i32 = new Int32Array(this.buffer);
-    this.b64 = new BigInt64Array(this.buffer);
-    this.f64 = new Float64Array(this.buffer);
-    this.dv = new DataView(this.buffer);
+    ({ u8: this.u8, i8: this.i8, u16: this.u16, i16: this.i16, i32: this.i32, b64: this.b64, f64: this.f64, dv: this.dv } = ramViews(this.buffer));
     this.flushTlb();
   }
 
@@ -300,18 +294,17 @@ export class SystemMemory {
   }
 
   /** AMOs and SC: aligned, and translated as stores (they fault as stores, even for the load half). */
-  checkAtomic(addr: number, size: number): void {
-    const hi = Math.floor(addr / 4294967296);
-    this.split((addr - hi * 4294967296) | 0, hi | 0, 0);
-    this.aligned(ACC_W, size);
-    if (this.resolve(this.vlo, this.vhi, ACC_W, size) < 0) throw new GuestTrap(Cause.StoreAccessFault, virtualAddress(this.vlo, this.vhi));
-  }
+  checkAtomic(addr: number, size: number): void { this.checkReservable(addr, size, ACC_W); }
 
-  checkLoadReserved(addr: number, size: number): void {
+  /** LR: aligned RAM, translated as a load. */
+  checkLoadReserved(addr: number, size: number): void { this.checkReservable(addr, size, ACC_R); }
+
+  /** Atomics work on RAM only: a device address is an access fault. */
+  private checkReservable(addr: number, size: number, kind: AccessKind): void {
     const hi = Math.floor(addr / 4294967296);
     this.split((addr - hi * 4294967296) | 0, hi | 0, 0);
-    this.aligned(ACC_R, size);
-    if (this.resolve(this.vlo, this.vhi, ACC_R, size) < 0) throw new GuestTrap(Cause.LoadAccessFault, virtualAddress(this.vlo, this.vhi));
+    this.aligned(kind, size);
+    if (this.resolve(this.vlo, this.vhi, kind, size) < 0) throw new GuestTrap(ACCESS_FAULT[kind], virtualAddress(this.vlo, this.vhi));
   }
 
   /** The fetch offset for pc's page: U16[(pc + result) >>> 1] is the parcel at pc. */
