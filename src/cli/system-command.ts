@@ -174,6 +174,7 @@ export async function systemCommand(argv: string[]): Promise<number> {
     const st = vm.mem.stats;
     process.stderr.write(`univm: ${vm.instret} instructions in ${s.toFixed(2)} s (${(vm.instret / s / 1e6).toFixed(1)} MIPS); ` +
       `TLB flushes ${st.tlbFlushes}, page walks ${st.walks}, device accesses ${st.deviceAccesses}\n`);
+    if (vm.engine instanceof Translator) process.stderr.write(`univm: ${vm.engine.summary(vm.instret)}\n`);
   }
   if (status === 124 && o.maxInsns !== undefined) process.stderr.write(`univm: stopped after ${o.maxInsns} instructions (--max-insns)\n`);
   return status;

@@ -334,6 +334,15 @@ export class Translator implements Engine {
     this.stats.blocksCached = 0;
   }
 
+  /** One line for --stats: what was translated, the code cache and the jump cache, the share of `totalInsns` run translated. */
+  summary(totalInsns: number): string {
+    const s = this.stats;
+    const lookups = s.jumpCacheLookups, hits = lookups - s.jumpCacheMisses;
+    return `jit: ${s.blocksTranslated} blocks translated in ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
+      `${s.flushes} flushes, ${s.invalidations} invalidations; jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
+      `${totalInsns ? ((100 * s.translatedInsns) / totalInsns).toFixed(1) : '0'}% of instructions in translated code`;
+  }
+
   /** The generated source of the region holding `pc`, if translated (for tests and review). */
   regionSourceAt(pc: number, hi = 0): string | undefined {
     return this.regions.get(Translator.key(pc, hi))?.find((r) => r.blocks.has(pc))?.source;
