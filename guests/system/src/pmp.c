@@ -68,10 +68,18 @@ int main(void) {
   puts("-- no entry matches: S is denied, M is not\n");
   csr_write(pmpcfg0, 0);
   csr_write(pmpcfg2, 0);
-  /* QEMU 7.2 refuses the mret itself: with no PMP rule at all, mret to S or U is illegal. */
+  /* With no PMP rule at all, QEMU 7.2 refuses the mret itself (illegal instruction); by the
+   * spec the mret completes and S-mode's first fetch fails (instruction access fault). */
   clear_traps();
+  m_hook = abort_fetch;
   run_in(PRV_S, s_load, FRAME(0));
-  expect_trap(&m_last, "mret to S with no PMP entry (QEMU 7.2)", EXC_ILLEGAL, 0x30200073, ANY);
+  m_hook = 0;
+  if (m_last.count == 1 && m_last.cause == EXC_ILLEGAL && m_last.tval == 0x30200073)
+    puts("NOTE mret to S with no PMP entry: illegal instruction at the mret\n");
+  else if (m_last.count == 1 && m_last.cause == EXC_INSN_ACCESS && m_last.tval == (u64)s_load)
+    puts("NOTE mret to S with no PMP entry: instruction access fault at S-mode's first fetch\n");
+  else
+    check_true("mret to S with no PMP entry: an illegal mret (QEMU 7.2) or a failed S fetch (spec)", 0);
   /* one rule, for bytes 0-3 only: now mret works, and S finds no entry for its code */
   csr_write(pmpaddr7, 0);
   csr_write(pmpcfg0, (u64)A_NA4 << 56);

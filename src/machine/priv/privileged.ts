@@ -289,7 +289,7 @@ export class Privileged implements CsrFile, TranslationContext {
       case CSR.sie: this.mie = (this.mie & ~this.mideleg) | (low & this.mideleg & ALL_INTS); return true;
       case CSR.sip: this.mipSoft = (this.mipSoft & ~(this.mideleg & bit(SSI))) | (low & this.mideleg & bit(SSI)); return true;
       case CSR.stvec: if ((low & 3) < 2) this.stvec = value; return true;
-      case CSR.scounteren: this.scounteren = low; return true;
+      case CSR.scounteren: this.scounteren = low >>> 0; return true;
       case CSR.senvcfg: this.senvcfg = value & MENVCFG_FIOM; return true;
       case CSR.sscratch: this.sscratch = value; return true;
       case CSR.sepc: this.sepc = value & ~1n; return true;
@@ -303,9 +303,9 @@ export class Privileged implements CsrFile, TranslationContext {
       case CSR.mideleg: this.mideleg = low & S_INTS; return true;
       case CSR.mie: this.mie = low & ALL_INTS; return true;
       case CSR.mtvec: if ((low & 3) < 2) this.mtvec = value; return true;
-      case CSR.mcounteren: this.mcounteren = low; return true;
+      case CSR.mcounteren: this.mcounteren = low >>> 0; return true;
       case CSR.menvcfg: this.menvcfg = value & (MENVCFG_FIOM | (this.sstc ? MENVCFG_STCE : 0n)); return true;
-      case CSR.mcountinhibit: this.mcountinhibit = low & ~2; return true;
+      case CSR.mcountinhibit: this.mcountinhibit = (low & ~2) >>> 0; return true;
       case CSR.mscratch: this.mscratch = value; return true;
       case CSR.mepc: this.mepc = value & ~1n; return true;
       case CSR.mcause: this.mcause = value; return true;

@@ -15,7 +15,7 @@
 import { BusError } from '../../vms/system/bus.js';
 import { ramViews } from '../memory.js';
 import { Cause, GuestTrap } from '../trap.js';
-import { PRV_S, SYS_CELLS, SYS_FS, SYS_STOP } from './cells.js';
+import { PRV_M, PRV_S, SYS_CELLS, SYS_FS, SYS_STOP } from './cells.js';
 import type { Pmp } from './pmp.js';
 import { ACC_R, ACC_W, ACC_X, ACCESS_FAULT, translate, virtualAddress, type AccessKind, type TranslationContext } from './mmu.js';
 
@@ -117,7 +117,7 @@ export class SystemMemory {
   pageTableOffset(pa: number): number {
     const h = this.ramOffset(pa);
     const pmp = this.ctx.pmp;
-    return h >= 0 && pmp.active && !pmp.allows(pa, 8, ACC_R, PRV_S) ? -1 : h;
+    return h >= 0 && !pmp.allows(pa, 8, ACC_R, PRV_S) ? -1 : h;
   }
 
   /** Host offset of `pa` in RAM or (for reads and fetches) the ROM, or -1 for a device / hole. */
@@ -156,8 +156,9 @@ export class SystemMemory {
     const pa = translate(this, ctx, lo, hi, kind);
     const pmp = ctx.pmp;
     let cacheable = true;
-    if (pmp.active || pmp.locked) {
-      const priv = ctx.effectivePriv(kind);
+    const priv = ctx.effectivePriv(kind);
+    // S and U are always checked (with no entry on, they may access nothing); M only against locked entries.
+    if (priv !== PRV_M || pmp.locked) {
       if (!pmp.allows(pa, size, kind, priv)) throw new GuestTrap(ACCESS_FAULT[kind], virtualAddress(lo, hi));
       cacheable = pmp.allows(pa - (pa % PAGE), PAGE, kind, priv);
     }
