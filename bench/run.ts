@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     }
   }
   const pad = (s: string, n: number) => s.padStart(n);
-  const lines = [`${'program'.padEnd(16)}${pad('engine', 8)}${pad('guest insns', 14)}${pad('univm s', 10)}${pad('MIPS', 8)}${pad('qemu s', 9)}${pad('univm/qemu', 12)}  output`];
+  const lines = rows.length === 0 ? [] : [`${'program'.padEnd(16)}${pad('engine', 8)}${pad('guest insns', 14)}${pad('univm s', 10)}${pad('MIPS', 8)}${pad('qemu s', 9)}${pad('univm/qemu', 12)}  output`];
   for (const r of rows) {
     lines.push(`${String(r.program).padEnd(16)}${pad(String(r.engine), 8)}${pad(String(r.insns), 14)}${pad((r.seconds as number).toFixed(2), 10)}` +
       `${pad((r.mips as number).toFixed(1), 8)}${pad(r.qemuSeconds ? (r.qemuSeconds as number).toFixed(2) : '-', 9)}${pad(r.ratio ? (r.ratio as number).toFixed(2) : '-', 12)}  ${r.output}`);
@@ -123,6 +123,7 @@ async function main(): Promise<void> {
   const summary: Record<string, unknown> = {};
   for (const engine of ENGINES) {
     const mine = rows.filter((r) => r.engine === engine && r.program !== 'hello');
+    if (mine.length === 0) continue;
     summary[engine] = {
       geomeanRatio: geomean(mine.filter((r) => r.ratio).map((r) => r.ratio as number)),
       geomeanMips: geomean(mine.map((r) => r.mips as number)),
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
     lines.push(`geometric mean [${engine}]: univm/qemu ${(summary[engine] as { geomeanRatio: number }).geomeanRatio.toFixed(2)}, ` +
       `${(summary[engine] as { geomeanMips: number }).geomeanMips.toFixed(1)} MIPS`);
   }
-  if (boot) lines.push('', ...(boot.skipped ? [`boot: skipped: ${boot.skipped}`] : boot.lines));
+  if (boot) lines.push(...(lines.length ? [''] : []), ...(boot.skipped ? [`boot: skipped: ${boot.skipped}`] : boot.lines));
   console.log(lines.join('\n'));
   const json = { date: new Date().toISOString(), node: process.version, qemu: haveQemu, rows, summary, ...(boot ? { boot: { rows: boot.rows, skipped: boot.skipped } } : {}) };
   console.log(JSON.stringify(json, null, 1));
