@@ -10,6 +10,7 @@ import { ElfError } from '../vms/elf.js';
 import type { MountSpec } from '../vms/process/kernel.js';
 import { ProcessVM } from '../vms/process/process-vm.js';
 import { Translator } from '../engines/translator/translator.js';
+import { CheckEngine, DIVERGENCE_STATUS, LockstepDivergence } from '../engines/check/check-engine.js';
 import { NodeHost } from '../hosts/node/node-host.js';
 import { UsageError } from './errors.js';
 import { parseSize } from './size.js';
@@ -32,8 +33,10 @@ options:
   --trace FILE           write every executed instruction, disassembled, to FILE
   --stats                print instructions retired, wall time and guest MIPS on exit
   --max-insns N          stop the guest after N instructions
-  --engine NAME          execution engine: interp (default) or jit (translates hot
-                         code to JavaScript); --trace always uses interp
+  --engine NAME          execution engine: interp (default), jit (translates hot
+                         code to JavaScript) or check (runs both in lockstep and stops
+                         at the first divergence with a report, exit status ${DIVERGENCE_STATUS});
+                         --trace always uses interp
   --jit-threshold N      entries of a block before the jit translates it (default 32)
   -h, --help             show this help
 
@@ -112,7 +115,7 @@ function parseRunArgs(argv: string[]): RunOptions {
   if (k >= argv.length) throw new UsageError('univm: no program given (usage: univm run [options] PROGRAM [ARGS...])');
   o.program = argv[k];
   o.args = argv.slice(k + 1);
-  if (o.engine !== 'interp' && o.engine !== 'jit') throw new UsageError(`univm: unknown engine '${o.engine}' (available: interp, jit)`);
+  if (!['interp', 'jit', 'check'].includes(o.engine)) throw new UsageError(`univm: unknown engine '${o.engine}' (available: interp, jit, check)`);
   if (o.memorySize % 65536 !== 0 || o.memorySize < (16 << 20) || o.memorySize > 2 ** 31) {
     throw new UsageError('univm: -R must be a multiple of 64K between 16M and 2G');
   }
@@ -210,7 +213,7 @@ function runWithMounts(o: RunOptions, exe: Uint8Array, sysroot: string | undefin
       strace: o.strace ? stderrLine : undefined,
       warn: stderrLine,
       maxInsns: o.maxInsns,
-      engine: o.engine as 'interp' | 'jit',
+      engine: o.engine as 'interp' | 'jit' | 'check',
       jitThreshold: o.jitThreshold,
     });
   } catch (e) {
@@ -218,15 +221,30 @@ function runWithMounts(o: RunOptions, exe: Uint8Array, sysroot: string | undefin
     throw e;
   }
   const t0 = performance.now();
-  const result = vm.run();
+  let result: ReturnType<ProcessVM['run']>;
+  try {
+    result = vm.run();
+  } catch (e) {
+    if (!(e instanceof LockstepDivergence)) throw e;
+    flushTrace();
+    stderrLine(e.report);
+    return DIVERGENCE_STATUS;
+  }
   const seconds = (performance.now() - t0) / 1000;
   flushTrace();
   if (traceFd !== undefined) fs.closeSync(traceFd);
   if (result.stoppedAtLimit) stderrLine(`univm: stopped after ${result.instret} instructions (--max-insns) at pc 0x${vm.hart.pc.toString(16)}`);
   if (o.stats) {
     stderrLine(`univm: ${result.instret} instructions retired in ${seconds.toFixed(3)} s (${(result.instret / seconds / 1e6).toFixed(1)} MIPS, engine ${vm.engine.name})`);
-    if (vm.engine instanceof Translator) {
-      const s = vm.engine.stats;
+    const check = vm.engine instanceof CheckEngine ? vm.engine : undefined;
+    if (check) {
+      const c = check.stats;
+      stderrLine(`univm: check: ${c.insns} instructions compared in ${c.slices} slices, ${c.pages} written pages compared; ` +
+        `${(c.referenceMs / 1000).toFixed(3)} s in the interpreter, ${(c.testedMs / 1000).toFixed(3)} s in the translator, ${(c.checkMs / 1000).toFixed(3)} s comparing`);
+    }
+    const jit = check ? check.tested : vm.engine;
+    if (jit instanceof Translator) {
+      const s = jit.stats;
       const lookups = s.jumpCacheLookups, hits = lookups - s.jumpCacheMisses;
       stderrLine(`univm: jit: ${s.blocksTranslated} blocks translated in ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
         `${s.flushes} flushes, ${s.invalidations} invalidations; jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +

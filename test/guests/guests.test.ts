@@ -29,14 +29,20 @@ async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   try { return await fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
-type Emulator = 'univm' | 'univm-jit' | 'qemu';
+type Emulator = 'univm' | 'univm-jit' | 'univm-check' | 'qemu';
+
+const ENGINE_LABEL: Record<Exclude<Emulator, 'qemu'>, string> = {
+  'univm': 'interpreter', 'univm-jit': 'translator', 'univm-check': 'interpreter and translator in lockstep',
+};
 
 function runUnder(emulator: Emulator, g: GuestEntry): Promise<RunResult> {
   const bin = path.join(GUESTS, 'bin', g.name);
   return inTempDir((cwd) => {
     const opts = { cwd, env: g.env ?? {}, stdin: g.stdin ?? '' };
-    // The jit translates every block on first entry, so all of the program runs translated.
-    const engine = emulator === 'univm-jit' ? ['--engine', 'jit', '--jit-threshold', '1'] : [];
+    // The jit translates every block on first entry, so all of the program runs translated (and,
+    // under check, every translated block is compared with the interpreter).
+    const engine = emulator === 'univm-jit' ? ['--engine', 'jit', '--jit-threshold', '1']
+      : emulator === 'univm-check' ? ['--engine', 'check', '--jit-threshold', '1'] : [];
     return emulator === 'qemu'
       ? runProcess('qemu-riscv64', ['-L', SYSROOT, bin, ...(g.args ?? [])], opts)
       : univm(['run', ...engine, '-L', SYSROOT, bin, ...(g.args ?? [])], opts);
@@ -49,8 +55,8 @@ function assertSame(got: RunResult, want: { stdout: Buffer; stderr: string; stat
   assert.equal(got.status, want.status, `${what}: exit status differs (stderr: ${got.stderr.toString().slice(0, 500)})`);
 }
 
-for (const engine of ['univm', 'univm-jit'] as const)
-describe(`guest programs match QEMU (${engine === 'univm' ? 'interpreter' : 'translator'})`, { concurrency: 2 }, () => {
+for (const engine of ['univm', 'univm-jit', 'univm-check'] as const)
+describe(`guest programs match QEMU (${ENGINE_LABEL[engine]})`, { concurrency: 2 }, () => {
   for (const g of manifest) {
     const skip = g.dynamic && !HAVE_SYSROOT ? `dynamically linked; needs ${SYSROOT} (Debian libc6-riscv64-cross)` : false;
     it(g.name, { skip }, async () => {

@@ -50,12 +50,11 @@ export interface CheckOptions {
 
 /**
  * Long slices: a page written in a slice is saved, restored and compared once however often it
- * is written, so the cost of comparing falls with the slice length (measured on sort_big, which
- * writes all over a large array: 16K-instruction slices spent 25% of the time comparing, 256K
- * 6%, 1M 4%). A system call ends a slice anyway; a replay after a divergence costs a few times
- * a slice.
+ * is written in the slice. Measured on sort_big (writes all over a large array), the time spent
+ * comparing was 25% of the run with 16K-instruction slices, 6% with 256K, 3% with 1M. A system
+ * call ends a slice anyway; the replays after a divergence cost a few dozen slices.
  */
-const SLICE_INSNS = 1 << 18;
+const SLICE_INSNS = 1 << 20;
 /** The translator's longest block: a bisection ends within the last block the translator ran. */
 const BLOCK_WINDOW = 64;
 
@@ -92,26 +91,40 @@ export class CheckEngine implements Engine {
   get stats(): CheckStats { return this.tracker.stats; }
 
   run(budget: number): Exit {
+    const hart = this.hart;
     for (let left = budget; left > 0;) {
       const n = Math.min(left, this.sliceInsns);
-      const exit = this.slice(n);
+      const before = hart.instret;
+      const exit = this.slice(n, Math.min(left - n, BLOCK_WINDOW));
       if (exit.kind === 'trap') return exit;
-      left -= n;
+      left -= hart.instret - before;
     }
     return BUDGET_EXIT;
   }
 
-  private slice(n: number): Exit {
+  /**
+   * One compared slice: n instructions, then up to `finish` more to the end of the current
+   * block. A slice ending inside a block would make the translator start a new block there on
+   * the next slice, and recompile that page's region: with --jit-threshold 1 that cost the
+   * translator about as much time as it spent running code.
+   */
+  private slice(n: number, finish: number): Exit {
     const { tracker: t, hartBytes, start, refEnd, stats } = this;
     t.arm();
     this.clock = performance.now();
     start.set(hartBytes);
     const t0 = performance.now();
     let refOut: Outcome, testOut: Outcome, refWritten: number[], testWritten: number[], post: Uint8Array[];
-    let t1 = t0, t2 = t0;
+    let t1 = t0, t2 = t0, budget = n;
     t.start();
     try {
       refOut = attempt(this.reference, n);
+      if (refOut.kind === 'budget' && finish > 0) {
+        const more = this.toBlockEnd(finish);
+        refOut = more.outcome;
+        // The engine under test gets the budget the reference used up, or had when it trapped.
+        budget = refOut.kind === 'budget' ? n + more.retired : n + finish;
+      }
       t1 = performance.now();
       refWritten = t.takeWritten();
       refEnd.set(hartBytes);
@@ -123,7 +136,7 @@ export class CheckEngine implements Engine {
       for (const p of refWritten) t.put(p, t.before.get(p)!);
       hartBytes.set(start);
       t2 = performance.now();
-      testOut = attempt(this.tested, n);
+      testOut = attempt(this.tested, budget);
       testWritten = t.takeWritten();
     } finally {
       t.stop();
@@ -134,7 +147,7 @@ export class CheckEngine implements Engine {
     for (let k = 0; agree && k < testWritten.length; k++) agree = t.same(testWritten[k], t.before.get(testWritten[k])!);
     t.rearm(refWritten);
     t.rearm(testWritten);
-    if (!agree) throw new LockstepDivergence(this.diagnose(n));
+    if (!agree) throw new LockstepDivergence(this.report(budget, refOut, testOut));
     if (refOut.kind === 'error') throw refOut.error;
     for (const b of post) t.release(b);
     t.forgetBefore();
@@ -145,6 +158,24 @@ export class CheckEngine implements Engine {
     stats.testedMs += t3 - t2;
     stats.checkMs += performance.now() - t3 + (t2 - t1);
     return testOut as Exit;
+  }
+
+  /**
+   * Steps the reference to the end of the block, as the translator delimits blocks (after a
+   * branch or a system instruction), at most `max` instructions. (Not the interpreter's own
+   * blockwise mode: its run loop is shared with the standalone interpreter, and V8 throws the
+   * optimised loop away at each of the ~20 paths that only blockwise runs take.)
+   */
+  private toBlockEnd(max: number): { outcome: Outcome; retired: number } {
+    let retired = 0;
+    while (retired < max) {
+      const dec = decode(this.fetch(this.hart.pc));
+      const outcome = attempt(this.reference, 1);
+      if (outcome.kind !== 'budget') return { outcome, retired };
+      retired++;
+      if (!dec || dec.def.flags.branch || dec.def.flags.system) break;
+    }
+    return { outcome: BUDGET_EXIT, retired };
   }
 
   private numAt(snapshot: Uint8Array): number {
@@ -192,13 +223,32 @@ export class CheckEngine implements Engine {
     return { ref, test, diff: this.differences(ref, test) };
   }
 
+  private report(n: number, refOut: Outcome, testOut: Outcome): string {
+    try {
+      return this.diagnose(n);
+    } catch (e) {
+      // The replay itself failed (an engine bug that is not deterministic?): say what is known.
+      return `univm: lockstep check: the translator and the interpreter disagree in the ${n} instructions from ` +
+        `instret ${this.numAt(this.start)} (pc 0x${new Float64Array(this.start.buffer, this.hart.num.byteOffset, 1)[0].toString(16)}); ` +
+        `interpreter: ${describeOutcome(refOut)}, translator: ${describeOutcome(testOut)}; replaying failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
   private diagnose(n: number): string {
     const startInstret = this.numAt(this.start);
-    // Bisection: after `lo` instructions the engines agree (0: the common start), after `hi` they do not.
+    // After `lo` instructions the engines agree (0: the common start), after `hi` they do not.
+    // The states can agree again later (a wrong value overwritten), so the search gallops up
+    // from the start before it bisects: it finds the earliest disagreement it can.
     let lo = 0, hi = n;
-    let last = this.pair(undefined, n, this.tested);
-    for (let i = 0; hi - lo > 1 && i < 64; i++) {
-      const mid = (lo + hi) >>> 1;
+    let last: ReturnType<CheckEngine['pair']> | undefined;
+    for (let k = 1; k < n; k *= 2) {
+      const p = this.pair(undefined, k, this.tested);
+      if (p.diff.length) { hi = k; last = p; break; }
+      lo = k;
+    }
+    last ??= this.pair(undefined, n, this.tested);
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
       const p = this.pair(undefined, mid, this.tested);
       if (p.diff.length) { hi = mid; last = p; } else lo = mid;
     }
@@ -219,7 +269,7 @@ export class CheckEngine implements Engine {
     }
     const diff = culprit?.diff ?? last.diff;
     const at = culprit?.index ?? this.lastWriter(steps, last.diff);
-    const lines = [`univm: lockstep check: the translator and the interpreter disagree (thread instret ${startInstret + from + at + 1})`];
+    const lines = [`univm: lockstep check: the translator and the interpreter disagree (instruction ${startInstret + from + at + 1} of this thread)`];
     const insn = steps[at];
     if (insn) {
       lines.push(`  at 0x${insn.pc.toString(16)}: ${this.text(insn)}`);

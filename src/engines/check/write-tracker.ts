@@ -9,6 +9,10 @@
  * the first store to each page in a slice reaches the listener below, which saves the page's
  * old contents; later stores to the page run at full speed.
  *
+ * The check engine arms every writable page before a slice. The reference runs first and
+ * disarms the pages it writes; the engine under test then finds them disarmed and writes
+ * them at full speed, while a page only it writes (a wrong store) is still armed and reported.
+ *
  * One tracker per memory, shared by the check engines of all threads (they take turns).
  * The kernel changes permissions and contents between engine runs: FlatMemory.protect is
  * wrapped and the listener hears the kernel's writeBytes, so the pages concerned are re-armed

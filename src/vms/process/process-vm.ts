@@ -16,6 +16,7 @@ import { Cause, CAUSE_NAMES } from '../../machine/trap.js';
 import type { Engine } from '../../engines/engine.js';
 import { Interpreter, type TraceHook } from '../../engines/interpreter/interpreter.js';
 import { Translator } from '../../engines/translator/translator.js';
+import { CheckEngine } from '../../engines/check/check-engine.js';
 import { AddressSpace } from './address-space.js';
 import type { HostSystem } from './host.js';
 import { LinuxKernel, type MountSpec } from './kernel.js';
@@ -49,8 +50,11 @@ export interface ProcessVmOptions {
   warn: (line: string) => void;
   /** Stop after this many instructions (a runaway guest). */
   maxInsns?: number;
-  /** 'interp' (default) or 'jit' (staged: interpreter for cold code, translated blocks for hot code). A trace needs 'interp'. */
-  engine?: 'interp' | 'jit';
+  /**
+   * 'interp' (default), 'jit' (staged: interpreter for cold code, translated blocks for hot code)
+   * or 'check' (both in lockstep, stopping at the first divergence). A trace needs 'interp'.
+   */
+  engine?: 'interp' | 'jit' | 'check';
   /** Block entries before the jit translates a block. */
   jitThreshold?: number;
 }
@@ -114,6 +118,7 @@ export class ProcessVM {
   /** Each thread has its own engine instance, bound to its hart and the shared memory. */
   private engineOf(t: Thread): Engine {
     if (t.engine) return t.engine;
+    if (this.opts.engine === 'check' && !this.opts.trace) return (t.engine = new CheckEngine(t.hart, this.mem, { hotThreshold: this.opts.jitThreshold }));
     const csrs = new UserCsrs(t.hart);
     return (t.engine = this.opts.engine === 'jit' && !this.opts.trace
       ? new Translator(t.hart, this.mem, csrs, { hotThreshold: this.opts.jitThreshold })
