@@ -1,4 +1,4 @@
-import { MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_R, PROT_W, PROT_X } from '../../../machine/memory.js';
+import { CODE, MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_R, PROT_W, PROT_X } from '../../../machine/memory.js';
 import {
   AT_EMPTY_PATH, AT_FDCWD, DT_DIR, DT_LNK, O_ACCMODE, O_RDONLY, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG,
 } from '../abi.js';
@@ -105,8 +105,9 @@ export function procMaps(k: LinuxKernel): string {
     if (!(perm[p] & MAPPED)) { p++; continue; }
     const start = p;
     const name = nameOf(start << PAGE_SHIFT >>> 0);
-    const bits = perm[p];
-    while (p < perm.length && perm[p] === bits && nameOf(p * PAGE_SIZE) === name) p++;
+    // The CODE mark (translated code on the page) is the translator's business, not the guest's.
+    const bits = perm[p] & ~CODE;
+    while (p < perm.length && (perm[p] & ~CODE) === bits && nameOf(p * PAGE_SIZE) === name) p++;
     const flags = `${bits & PROT_R ? 'r' : '-'}${bits & PROT_W ? 'w' : '-'}${bits & PROT_X ? 'x' : '-'}${name && k.shared.some((s) => s.file.guestPath === name) ? 's' : 'p'}`;
     const line = `${hex(start * PAGE_SIZE)}-${hex(p * PAGE_SIZE)} ${flags} 00000000 00:00 0`;
     lines.push(name ? `${line.padEnd(73)}${name}` : line);
