@@ -29,9 +29,13 @@ function source(model: MemoryModel, trace: boolean): string {
   if (!s) sourceCache.set(key, (s = generateInterpreter({ vocabulary: model.vocabulary, loop: model.loop, trace, bindings: model.bindings })));
   return s;
 }
-/** Compiled once per process, memory model and variant: every hart's interpreter shares the optimized code. */
-function runLoop(model: MemoryModel, trace: boolean): RunLoop {
-  const key = `${model.name}/${trace}`;
+/**
+ * Compiled once per process, memory model and variant: every hart's interpreter shares the
+ * optimized code. A translator's blockwise cold path gets its own copy (same source): V8 keeps
+ * type feedback per function, and the paths it takes would otherwise deoptimize the plain loop.
+ */
+function runLoop(model: MemoryModel, trace: boolean, blockwise: boolean): RunLoop {
+  const key = `${model.name}/${trace}/${blockwise}`;
   let fn = compiled.get(key);
   if (!fn) compiled.set(key, (fn = new Function(source(model, trace))() as RunLoop));
   return fn;
@@ -57,7 +61,7 @@ export class Interpreter implements Engine {
     // Always the same keys in the same order: one hidden class, so the shared loop stays monomorphic.
     const ctx: Record<string, unknown> = {};
     for (const k of model.bindings) ctx[k] = fields[k];
-    const loop = runLoop(model, trace !== undefined);
+    const loop = runLoop(model, trace !== undefined, blockwise);
     this.run = (budget) => loop(ctx, budget);
   }
 }
