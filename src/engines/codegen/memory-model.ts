@@ -17,7 +17,9 @@ export interface LoopModel {
   fetchCheck: string;
   /** The 16-bit parcel at pc. */
   lowerParcel: string;
-  /** The parcel at pc + 2 (a 32-bit instruction may straddle a page). */
+  /** Statements before reading the parcel at pc + 2 (a 32-bit instruction may straddle a page). */
+  upperCheck?: string;
+  /** The parcel at pc + 2. */
   upperParcel: string;
   /** Statements storing pc back into NUM[0]. */
   leave: string;

@@ -111,7 +111,8 @@ const flatLoop: LoopModel = {
         fetchPage = pc & -4096;
       }`,
   lowerParcel: 'U16[pc >>> 1]',
-  upperParcel: '(((pc + 2) & 4095) === 0 && (PERM[(pc + 2) >>> 12] & 4) === 0 ? M.fetch16(pc + 2) : U16[(pc >>> 1) + 1])',
+  upperCheck: 'if (((pc + 2) & 4095) === 0 && (PERM[(pc + 2) >>> 12] & 4) === 0) M.fetch16(pc + 2);',
+  upperParcel: 'U16[(pc >>> 1) + 1]',
   leave: 'NUM[0] = pc === -1 ? NUM[3] : pc;',
 };
 

@@ -98,6 +98,7 @@ return function run(C, budget) {
         if (i <= 1 && (i = RVC_SLOW(raw)) === 0) ${illegal};
       } else {
         len = 4;
+        ${L.upperCheck ?? ''}
         raw = i = raw | (${L.upperParcel} << 16);
       }
       ${opts.trace ? 'TRACE(pc, raw, len);' : ''}

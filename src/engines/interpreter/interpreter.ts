@@ -21,6 +21,20 @@ export function memoryModel(mem: GuestMemory): MemoryModel {
 }
 
 type RunLoop = (ctx: unknown, budget: number) => Exit;
+
+const contextMakers = new Map<string, (fields: Record<string, unknown>) => Record<string, unknown>>();
+/**
+ * The context object generated code reads its bindings from: always the same keys in the same
+ * order, built by an object literal, so it has one hidden class with in-object properties. (Built
+ * key by key it can fall into dictionary mode, and the cold function, which loads every binding
+ * on each call, became 3x slower.)
+ */
+export function contextObject(keys: readonly string[], fields: Record<string, unknown>): Record<string, unknown> {
+  const id = keys.join(',');
+  let make = contextMakers.get(id);
+  if (!make) contextMakers.set(id, (make = new Function('f', `return { ${keys.map((k) => `${k}: f.${k}`).join(', ')} };`) as (f: Record<string, unknown>) => Record<string, unknown>));
+  return make(fields);
+}
 const sourceCache = new Map<string, string>();
 const compiled = new Map<string, RunLoop>();
 function source(model: MemoryModel, trace: boolean): string {
@@ -58,9 +72,7 @@ export class Interpreter implements Engine {
       ...mem.engineBindings(),
       RVC: compressedTable(), RVC_SLOW: compressedSlow, SF, CSR: csr, trap, GuestTrap, BUDGET_EXIT, TRACE: trace, BLOCKWISE: blockwise,
     };
-    // Always the same keys in the same order: one hidden class, so the shared loop stays monomorphic.
-    const ctx: Record<string, unknown> = {};
-    for (const k of model.bindings) ctx[k] = fields[k];
+    const ctx = contextObject(model.bindings, fields);
     const loop = runLoop(model, trace !== undefined, blockwise);
     this.run = (budget) => loop(ctx, budget);
   }

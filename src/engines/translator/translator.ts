@@ -27,7 +27,7 @@ import type { SystemMemory } from '../../machine/priv/system-memory.js';
 import { GuestTrap, trap } from '../../machine/trap.js';
 import type { MemoryModel } from '../codegen/memory-model.js';
 import { BUDGET_EXIT, type Engine, type Exit } from '../engine.js';
-import { Interpreter, memoryModel, type GuestMemory } from '../interpreter/interpreter.js';
+import { contextObject, Interpreter, memoryModel, type GuestMemory } from '../interpreter/interpreter.js';
 import { regionSource, type BlockInsn } from './block-codegen.js';
 
 export interface TranslatorOptions {
@@ -112,9 +112,7 @@ export class Translator implements Engine {
     const fields: Record<string, unknown> = {
       X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr, ...mem.engineBindings(), SF, CSR: csr, trap,
     };
-    // Same keys in the same order for every translator of a model: one hidden class.
-    this.ctx = { P: this.P };
-    for (const k of this.model.bindings) this.ctx[k] = fields[k];
+    this.ctx = contextObject(['P', ...this.model.bindings], { P: this.P, ...fields });
     if (mem.kind === 'flat') {
       this.flatMem = mem;
       mem.codeWriteListeners.add((first, last) => this.invalidatePages(first, last));
