@@ -16,37 +16,20 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CheckEngine, DIVERGENCE_STATUS, LockstepDivergence } from '../../src/engines/check/check-engine.js';
 import { Interpreter } from '../../src/engines/interpreter/interpreter.js';
-import { encB, encI, encR, encS, encU } from '../../src/isa/riscv/encoding.js';
 import { INSNS } from '../../src/isa/riscv/instructions.js';
 import { UserCsrs } from '../../src/machine/csr.js';
 import { HartState } from '../../src/machine/hart.js';
 import { FlatMemory, MAPPED, PROT_R, PROT_W, PROT_X } from '../../src/machine/memory.js';
 import { Cause } from '../../src/machine/trap.js';
+import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, ld, lui, lw, sd, sh, sub, sw, xor } from '../support/asm.js';
 import { HAVE_SYSROOT, REPO, SYSROOT, runProcess, univm } from '../support/repo.js';
 
-const CODE_AT = 0x10000, DATA_AT = 0x20000, LATE_AT = 0x30000;
+const LATE_AT = 0x30000;
 const T0 = 5, T1 = 6, A0 = 10, A1 = 11, A2 = 12, A3 = 13, A4 = 14;
-const addi = (rd: number, rs1: number, imm: number) => encI(0x13, 0, rd, rs1, imm);
-const add = (rd: number, rs1: number, rs2: number) => encR(0x33, 0, 0, rd, rs1, rs2);
-const sub = (rd: number, rs1: number, rs2: number) => encR(0x33, 0, 0x20, rd, rs1, rs2);
-const xor = (rd: number, rs1: number, rs2: number) => encR(0x33, 4, 0, rd, rs1, rs2);
-const lui = (rd: number, imm: number) => encU(0x37, rd, imm);
-const lw = (rd: number, rs1: number, imm: number) => encI(0x03, 2, rd, rs1, imm);
-const ld = (rd: number, rs1: number, imm: number) => encI(0x03, 3, rd, rs1, imm);
-const sh = (rs1: number, rs2: number, imm: number) => encS(0x23, 1, rs1, rs2, imm);
-const sw = (rs1: number, rs2: number, imm: number) => encS(0x23, 2, rs1, rs2, imm);
-const sd = (rs1: number, rs2: number, imm: number) => encS(0x23, 3, rs1, rs2, imm);
-const bne = (rs1: number, rs2: number, imm: number) => encB(0x63, 1, rs1, rs2, imm);
-const ECALL = 0x73;
 
 /** A hart at CODE_AT (read+execute) with a data page at DATA_AT, t0 = DATA_AT, t1 = LATE_AT. */
 function machine(code: number[], opts: { sliceInsns?: number } = {}) {
-  const hart = new HartState();
-  const mem = new FlatMemory(1 << 20);
-  mem.protect(CODE_AT, 0x1000, PROT_R | PROT_X | MAPPED);
-  mem.protect(DATA_AT, 0x1000, PROT_R | PROT_W | MAPPED);
-  code.forEach((w, k) => mem.dv.setInt32(CODE_AT + 4 * k, w, true));
-  hart.pc = CODE_AT;
+  const { hart, mem } = flatMachine(code, PROT_R | PROT_X);
   hart.x[T0] = BigInt(DATA_AT);
   hart.x[T1] = BigInt(LATE_AT);
   const check = new CheckEngine(hart, mem, { hotThreshold: 1, sliceInsns: opts.sliceInsns });

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CSR } from '../../src/isa/riscv/csrs.js';
-import { encI, encS } from '../../src/isa/riscv/encoding.js';
 import { Interpreter } from '../../src/engines/interpreter/interpreter.js';
 import { Translator } from '../../src/engines/translator/translator.js';
 import type { Engine } from '../../src/engines/engine.js';
@@ -16,14 +15,14 @@ import { PRV_S, SYS_PRIV, SYS_STOP } from '../../src/machine/priv/cells.js';
 import { Privileged } from '../../src/machine/priv/privileged.js';
 import { SystemMemory } from '../../src/machine/priv/system-memory.js';
 import { Bus } from '../../src/vms/system/bus.js';
+import { addi, EBREAK, sw } from '../support/asm.js';
 
 const RAM = 0x80000000, RAM_SIZE = 4 << 20;
 const CODE_A = RAM + 0x10000, CODE_B = RAM + 0x11000, DATA = RAM + 0x12000;
 const ROOT_1 = RAM + 0x100000, ROOT_2 = RAM + 0x104000;
 /** The virtual page both code pages are mapped at, and a writable alias of CODE_A. */
 const VA_CODE = 0x40000000, VA_ALIAS = 0x40001000;
-const EBREAK = 0x00100073;
-const addiA0 = (n: number) => encI(0x13, 0, 10, 10, n);
+const addiA0 = (n: number) => addi(10, 10, n);
 const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_A = 64, PTE_D = 128;
 
 function machine(kind: 'interp' | 'jit') {
@@ -95,7 +94,7 @@ for (const kind of ['interp', 'jit'] as const) {
       assert.equal(m.call(), 1n);
       assert.equal(m.call(), 2n);
       // sw t1, 0(t0) at the data page, run from there: t0 = the alias of CODE_A, t1 = "addi a0,a0,7".
-      m.w32(DATA, encS(0x23, 2, 5, 6, 0)); // sw x6, 0(x5)
+      m.w32(DATA, sw(5, 6, 0)); // sw x6, 0(x5)
       m.w32(DATA + 4, EBREAK);
       m.w64(ROOT_1 + 0x2000 + 2 * 8, ((DATA >>> 12) * 1024) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D);
       m.priv.sfenceVma(undefined, 0);

@@ -7,30 +7,16 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { encB, encI, encR, encS } from '../../src/isa/riscv/encoding.js';
 import { UserCsrs } from '../../src/machine/csr.js';
-import { HartState } from '../../src/machine/hart.js';
-import { FlatMemory, MAPPED, PROT_R, PROT_W, PROT_X } from '../../src/machine/memory.js';
+import { PROT_R, PROT_W, PROT_X } from '../../src/machine/memory.js';
 import { Cause } from '../../src/machine/trap.js';
 import { Interpreter } from '../../src/engines/interpreter/interpreter.js';
 import { Translator } from '../../src/engines/translator/translator.js';
+import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, lw, sw } from '../support/asm.js';
 import { REPO } from '../support/repo.js';
 
-const CODE_AT = 0x10000, DATA_AT = 0x20000;
-const addi = (rd: number, rs1: number, imm: number) => encI(0x13, 0, rd, rs1, imm);
-const add = (rd: number, rs1: number, rs2: number) => encR(0x33, 0, 0, rd, rs1, rs2);
-const lw = (rd: number, rs1: number, imm: number) => encI(0x03, 2, rd, rs1, imm);
-const sw = (rs1: number, rs2: number, imm: number) => encS(0x23, 2, rs1, rs2, imm);
-const bne = (rs1: number, rs2: number, imm: number) => encB(0x63, 1, rs1, rs2, imm);
-const ECALL = 0x73;
-
 function machine(code: number[], opts: { maxBlocks?: number } = {}) {
-  const hart = new HartState();
-  const mem = new FlatMemory(1 << 20);
-  mem.protect(CODE_AT, 0x1000, PROT_R | PROT_W | PROT_X | MAPPED);
-  mem.protect(DATA_AT, 0x1000, PROT_R | PROT_W | MAPPED);
-  code.forEach((w, k) => mem.dv.setInt32(CODE_AT + 4 * k, w, true));
-  hart.pc = CODE_AT;
+  const { hart, mem } = flatMachine(code, PROT_R | PROT_W | PROT_X);
   const jit = new Translator(hart, mem, new UserCsrs(hart), { hotThreshold: 1, maxBlocks: opts.maxBlocks });
   return { hart, mem, jit };
 }
