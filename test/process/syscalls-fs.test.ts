@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   EBADF, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, ERANGE, ESPIPE,
 } from '../../src/vms/process/errno.js';
+import { CODE } from '../../src/machine/memory.js';
 import { AT_FDCWD, makeHarness, NR, rmrf, SCRATCH, tempDir, type Harness } from './kernel-harness.js';
 
 const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000;
@@ -240,9 +241,12 @@ describe('file system calls on a mounted temp dir', () => {
     const ur = open('/dev/urandom');
     assert.equal(h.sys(NR.read, ur, BUF, 32), 32n);
     assert.ok(h.u8(BUF, 32).some((b) => b !== 0));
+    // A page the translator took code from (its CODE mark) is still part of the same mapping.
+    h.mem.perm[(SCRATCH >>> 12) + 2] |= CODE;
     const maps = open('/proc/self/maps');
     const m = h.sys(NR.read, maps, BUF, 4000);
-    assert.match(text(BUF, m), /^00010000-00050000 rw-p /m, 'the scratch mapping');
+    assert.match(text(BUF, m), /^00010000-00050000 rw-p /m, 'the scratch mapping, in one piece');
+    h.mem.perm[(SCRATCH >>> 12) + 2] &= ~CODE;
     assert.equal(h.sys(NR.newfstatat, AT_FDCWD, h.str('/dev/null'), BUF, 0), 0n);
     assert.equal(h.mem.dv.getUint32(BUF + 16, true) & 0o170000, 0o020000, 'a character device');
     for (const fd of [nul, zero, ur, maps]) h.sys(NR.close, fd);
