@@ -15,6 +15,7 @@
  */
 import { encI, encU } from '../../isa/riscv/encoding.js';
 import { ElfError, findSymbol, parseElf, PT_LOAD, type ElfImage } from '../elf.js';
+import { hex } from './bus.js';
 import { VIRT } from './virt-map.js';
 
 /** A mistake in what the user asked to boot: one line for the user, exit status 2. */
@@ -48,7 +49,6 @@ export interface BootPlan {
 const MiB = 1024 * 1024;
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 const isElf = (b: Uint8Array) => ELF_MAGIC.every((m, k) => b[k] === m);
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 function elfOf(f: ImageFile, role: string): ElfImage {
   try {

@@ -61,7 +61,8 @@ export interface Mapping {
   readonly device: MmioDevice;
 }
 
-export function hex(n: number | bigint): string { return `0x${n.toString(16)}`; }
+/** An address or register value in hex, as a 64-bit pattern (a negative, sign-extended value prints as 0xffff...). */
+export function hex(n: number | bigint): string { return `0x${BigInt.asUintN(64, BigInt(n)).toString(16)}`; }
 
 function describe(name: string, base: number, size: number): string {
   return `${name} at ${hex(base)}-${hex(base + size - 1)}`;

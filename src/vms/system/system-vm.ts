@@ -17,6 +17,7 @@ import { Privileged, type PrivilegedState } from '../../machine/priv/privileged.
 import { SystemMemory } from '../../machine/priv/system-memory.js';
 import { CAUSE_NAMES, Cause } from '../../machine/trap.js';
 import { resetRom, type BootPlan } from './boot.js';
+import { hex } from './bus.js';
 import { Htif } from './htif.js';
 import { testExitStatus, type TestRequest } from './sifive-test.js';
 import { VirtPlatform, type VirtPlatformState } from './virt-platform.js';
@@ -287,9 +288,4 @@ export class SystemVM {
     const raw = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24);
     return `: ${disassemble((raw & 3) === 3 ? raw : raw & 0xffff, pc)}`;
   }
-}
-
-function hex(v: number | bigint): string {
-  const b = BigInt.asUintN(64, BigInt(v));
-  return `0x${b.toString(16)}`;
 }
