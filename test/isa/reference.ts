@@ -17,7 +17,8 @@
  * objdump's "# ..." comments are dropped, and so are the operands of .2byte/.4byte (the bytes again).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { decodeWord } from '../../src/isa/riscv/decoder.js';
@@ -64,6 +65,18 @@ export const isObjdumpIllegal = (mnem: string) => mnem === '.2byte' || mnem === 
 export function regenerateInto(dir: string, only: string): void {
   const r = spawnSync('sh', [REGENERATE, '--no-build', '--out', dir, '--only', only], { cwd: REPO, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) throw new Error(`regenerate.sh failed (${r.status}): ${r.stderr}`);
+}
+
+/**
+ * Regenerates one golden file with today's objdump and compares it with the committed one:
+ * undefined when equal, else the first difference.
+ */
+export function goldenDiffFromObjdump(file: string, only: string): string | undefined {
+  const dir = mkdtempSync(`${tmpdir()}/univm-isa-${only}-`);
+  try {
+    regenerateInto(dir, only);
+    return firstDiff(readGoldenText(file), readGoldenText(file, dir));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
 /** First differing line of two golden texts, for a readable failure. */

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,13 @@ export const UNIVM = path.join(REPO, 'bin', 'univm.js');
 export const SYSROOT = '/usr/riscv64-linux-gnu';
 export const HAVE_SYSROOT = existsSync(path.join(SYSROOT, 'lib', 'ld-linux-riscv64-lp64d.so.1'));
 export const LIVE = process.env.UNIVM_LIVE === '1';
+
+/** The first line of `qemu-system-riscv64 --version`, or undefined when it is not installed. */
+export function qemuSystemVersion(): string | undefined {
+  if (!which('qemu-system-riscv64')) return undefined;
+  const r = spawnSync('qemu-system-riscv64', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split('\n')[0] : undefined;
+}
 
 export function which(cmd: string): boolean {
   return (process.env.PATH ?? '/usr/bin:/bin').split(':').some((d) => existsSync(path.join(d, cmd)));

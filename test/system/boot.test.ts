@@ -14,7 +14,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import { LIVE, UNIVM, which } from '../support/repo.js';
+import { LIVE, qemuSystemVersion, UNIVM } from '../support/repo.js';
 import { ConsoleRun, runConsole } from './boot/console.js';
 import {
   applyMasks, changedFirmware, goldenLog, MACHINE_LINES, Mask, masks, missingFirmware, qemuArgs, readManifest, Scenario,
@@ -141,7 +141,7 @@ describe('lines allowed to differ', { skip: univmSystem ?? (SCENARIOS.every((s) 
   });
 });
 
-const qemuVersion = which('qemu-system-riscv64') ? spawnSync('qemu-system-riscv64', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] : undefined;
+const qemuVersion = qemuSystemVersion();
 const liveSkip = !LIVE ? 'set UNIVM_LIVE=1 to run' : !qemuVersion ? 'qemu-system-riscv64 not installed (Debian package qemu-system-misc)'
   : !/version 7\.2\./.test(qemuVersion) ? `goldens are from ${manifest.qemu}, found ${qemuVersion}` : false;
 

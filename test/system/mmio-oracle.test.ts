@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { LIVE, which } from '../support/repo.js';
+import { LIVE, qemuSystemVersion, which } from '../support/repo.js';
 import { GOLDEN_FILE, ORACLE_DIR, readGolden, runOnModel, runOnQemu, steps } from './mmio-oracle/script.js';
 
 const list = steps();
@@ -50,14 +50,7 @@ describe('device registers vs QEMU 7.2 (recorded)', () => {
   });
 });
 
-const qemuVersion = (() => {
-  if (!which('qemu-system-riscv64')) return undefined;
-  try {
-    return execFileSync('qemu-system-riscv64', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  } catch {
-    return undefined;
-  }
-})();
+const qemuVersion = qemuSystemVersion();
 const liveSkip = !LIVE ? 'set UNIVM_LIVE=1 to run' : !qemuVersion ? 'qemu-system-riscv64 not installed (Debian package qemu-system-misc)'
   : !/version 7\.2\./.test(qemuVersion) ? `golden file is from QEMU 7.2, found ${qemuVersion}` : false;
 

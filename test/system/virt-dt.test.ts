@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseFdt } from '../../src/vms/system/fdt.js';
 import { DEFAULT_ISA, virtDeviceTree, virtDtb, VirtDtOptions } from '../../src/vms/system/virt-dt.js';
-import { LIVE, REPO, which } from '../support/repo.js';
+import { LIVE, qemuSystemVersion, REPO, which } from '../support/repo.js';
 import { flatten, FlatTree, parseDts } from './dts.js';
 
 const GOLDEN = path.join(REPO, 'test', 'system', 'golden');
@@ -206,14 +206,7 @@ function dropNodes(text: string, names: (string | RegExp)[]): string {
   return out.join('\n');
 }
 
-const qemuVersion = (() => {
-  if (!which('qemu-system-riscv64')) return undefined;
-  try {
-    return execFileSync('qemu-system-riscv64', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  } catch {
-    return undefined;
-  }
-})();
+const qemuVersion = qemuSystemVersion();
 const liveSkip = !LIVE ? 'set UNIVM_LIVE=1 to run' : !qemuVersion ? 'qemu-system-riscv64 not installed (Debian package qemu-system-misc)'
   : !HAVE_DTC ? 'dtc not installed (Debian package device-tree-compiler)' : !/version 7\.2\./.test(qemuVersion) ? `golden files are from QEMU 7.2, found ${qemuVersion}` : false;
 
