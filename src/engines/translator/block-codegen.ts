@@ -6,6 +6,7 @@
 import { operand, OPERAND_FIELDS, type OperandField } from '../../isa/riscv/encoding.js';
 import type { InsnDef } from '../../isa/riscv/instructions.js';
 import { meaning, usedFields, type Vocabulary } from '../codegen/macros.js';
+import { SYS_STOP } from '../../machine/priv/cells.js';
 import { TEMPS, type MemoryModel } from '../codegen/memory-model.js';
 
 export interface BlockInsn {
@@ -53,7 +54,7 @@ function expanded(def: InsnDef, v: Vocabulary): Expanded {
  * - returns the pc at which translated execution left the region.
  * In the system VM (`hi` given) pc is two words: the region serves only its page's high word
  * (it returns when PCHI moves elsewhere), leaves PCHI in P[4] on return, and returns after any
- * block that changed the translation or interrupt context (SYS[2], see machine/priv/cells.ts).
+ * block that changed the translation or interrupt context (SYS[SYS_STOP], see machine/priv/cells.ts).
  */
 export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: number): string {
   const v: Vocabulary = model.vocabulary;
@@ -72,14 +73,14 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
       // A store may have reached a device or code, a CSR write changed the context: in the
       // system VM the region ends right after such an instruction, as the interpreter does.
       const stopCheck = sys && k < n - 1 && (ins.def.flags.store || ins.def.flags.system)
-        ? `      if (SYS[2] !== 0) { P[1] += ${k + 1}; pc = ${(ins.pc + ins.len) | 0}; ${leave} }\n` : '';
+        ? `      if (SYS[${SYS_STOP}] !== 0) { P[1] += ${k + 1}; pc = ${(ins.pc + ins.len) | 0}; ${leave} }\n` : '';
       body += `      { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` P[0] = ${k};` : ''}\n        ${exec}; }\n${stopCheck}`;
     });
     cases += `    case ${start}: {
       if (P[1] + ${n} > P[2]) ${leave}
       P[3] = ${start};
       let npc = ${(last.pc + last.len) | 0};
-${body}      P[1] += ${n}; pc = npc;${sys ? ' if (SYS[2] !== 0) return (P[4] = PCHI, pc);' : ''} continue;
+${body}      P[1] += ${n}; pc = npc;${sys ? ` if (SYS[${SYS_STOP}] !== 0) return (P[4] = PCHI, pc);` : ''} continue;
     }
 `;
   }

@@ -226,7 +226,7 @@ export class Privileged implements CsrFile, TranslationContext {
       case CSR.cycle: return this.counterVisible(0) ? this.cycle(icount) : undefined;
       case CSR.time: return this.counterVisible(1) ? this.platform.mtime() : undefined;
       case CSR.instret: return this.counterVisible(2) ? this.minstret(icount) : undefined;
-      case CSR.sstatus: return this.mstatusValue() & (BigInt(SSTATUS_VISIBLE) | (3n << 32n) | SD);
+      case CSR.sstatus: return BigInt.asIntN(64, this.mstatusValue() & (BigInt(SSTATUS_VISIBLE) | (3n << 32n) | SD));
       case CSR.sie: return BigInt(this.mie & this.mideleg);
       case CSR.sip: return BigInt(this.mip() & this.mideleg);
       case CSR.stvec: return this.stvec;

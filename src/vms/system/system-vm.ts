@@ -12,7 +12,7 @@ import { disassemble } from '../../isa/riscv/disasm.js';
 import { Interpreter } from '../../engines/interpreter/interpreter.js';
 import type { Engine } from '../../engines/engine.js';
 import { HartState } from '../../machine/hart.js';
-import { EXIT_MRET, EXIT_SFENCE_VMA, EXIT_SRET, EXIT_WFI, PRIV_NAMES } from '../../machine/priv/cells.js';
+import { EXIT_MRET, EXIT_SFENCE_VMA, EXIT_SRET, EXIT_WFI, PRIV_NAMES, SYS_STOP } from '../../machine/priv/cells.js';
 import { Privileged, type PrivilegedState } from '../../machine/priv/privileged.js';
 import { SystemMemory } from '../../machine/priv/system-memory.js';
 import { CAUSE_NAMES, Cause } from '../../machine/trap.js';
@@ -161,7 +161,7 @@ export class SystemVM {
   private resetPending = false;
 
   private interruptInputsChanged(): void {
-    this.mem.sys[2] = 1;
+    this.mem.sys[SYS_STOP] = 1;
     this.wakeUp();
   }
 
@@ -195,7 +195,7 @@ export class SystemVM {
         }
       }
       if (this.hart.instret >= max) return (this.status = 124);
-      this.mem.sys[2] = 0;
+      this.mem.sys[SYS_STOP] = 0;
       const exit = this.engine.run(Math.min(slice, max - this.hart.instret));
       if (exit.kind === 'trap') this.handleExit(exit.cause, exit.tval);
       // Let console input, timers and output flushes in every few milliseconds.
