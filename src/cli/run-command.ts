@@ -243,13 +243,7 @@ function runWithMounts(o: RunOptions, exe: Uint8Array, sysroot: string | undefin
         `${(c.referenceMs / 1000).toFixed(3)} s in the interpreter, ${(c.testedMs / 1000).toFixed(3)} s in the translator, ${(c.checkMs / 1000).toFixed(3)} s comparing`);
     }
     const jit = check ? check.tested : vm.engine;
-    if (jit instanceof Translator) {
-      const s = jit.stats;
-      const lookups = s.jumpCacheLookups, hits = lookups - s.jumpCacheMisses;
-      stderrLine(`univm: jit: ${s.blocksTranslated} blocks translated in ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
-        `${s.flushes} flushes, ${s.invalidations} invalidations; jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
-        `${result.instret ? ((100 * s.translatedInsns) / result.instret).toFixed(1) : '0'}% of instructions in translated code`);
-    }
+    if (jit instanceof Translator) stderrLine(`univm: ${jit.summary(result.instret)}`);
   }
   return result.status;
 }

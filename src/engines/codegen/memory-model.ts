@@ -7,7 +7,7 @@
 import type { Vocabulary } from './macros.js';
 
 /** Typed temporaries the vocabularies' expansions use, declared once by each generated function. */
-export const TEMPS = 'let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0, tk = 0, ta = 0, nhi = 0;';
+export const TEMPS = 'let ea = 0, sa = 0, sv = 0, sb = 0n, tb = 0n, tn = 0, tl = 0, th = 0, tk = 0, ta = 0, nhi = 0, tv = 0, dl = 0, dh = 0;';
 
 /** Statements and expressions of the run loop that depend on the memory model. */
 export interface LoopModel {

@@ -11,7 +11,7 @@ import { EXIT_MRET, EXIT_SFENCE_VMA, EXIT_SRET, EXIT_WFI, SYS_FS, SYS_PRIV, SYS_
 import { TLB_MASK } from '../../machine/priv/system-memory.js';
 import type { Vocabulary } from './macros.js';
 import type { LoopModel, MemoryModel } from './memory-model.js';
-import { interpreterVocabulary, memoryAccess } from './vocabulary.js';
+import { bigToWords, interpreterVocabulary, memoryAccess, wordsToBig } from './vocabulary.js';
 
 const lo = (r: string) => `XW[(${r}) << 1]`;
 const hi = (r: string) => `XW[((${r}) << 1) | 1]`;
@@ -47,6 +47,10 @@ export const systemVocabulary: Vocabulary = {
   fns: {
     ...interpreterVocabulary.fns,
     ...memoryAccess(load, store),
+    LOAD_DW: (r, off) => `((${hit(r, off, 8, 'R')}) ? (ea = ${host('R', 4)}, dl = I32[ea], dh = I32[ea + 1]) : ` +
+      `${bigToWords(`M.load(${slowArgs(r, off)}, 8, true)`)})`,
+    STORE_DW: (r, off, lo, hi) => `(sv = ${lo}, sa = ${hi}, (${hit(r, off, 8, 'W')}) ? (ea = ${host('W', 4)}, I32[ea] = sv, I32[ea + 1] = sa) : ` +
+      `M.store(${slowArgs(r, off)}, 8, ${wordsToBig('sv', 'sa')}))`,
     FLOAD_D: (r, off) => `((${hit(r, off, 8, 'R')}) ? (FDV[rd] = MF64[${host('R', 8)}]) : (F[rd] = M.load(${slowArgs(r, off)}, 8, true)))`,
     FSTORE_D: (r, off, fr) => `((${hit(r, off, 8, 'W')}) ? (MF64[${host('W', 8)}] = FDV[${fr}]) : M.store(${slowArgs(r, off)}, 8, F[${fr}]))`,
     // The target's high word waits in nhi until NPC: the link register still needs this pc.
@@ -88,5 +92,5 @@ export const SYSTEM_MODEL: MemoryModel = {
   vocabulary: systemVocabulary,
   loop: systemLoop,
   bindings: ['X', 'XW', 'F', 'FW', 'FDV', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'MF64',
-    'TRL', 'TRH', 'TRA', 'TWL', 'TWH', 'TWA', 'SYS', 'RVC', 'RVC_SLOW', 'SF', 'CSR', 'trap', 'GuestTrap', 'BUDGET_EXIT', 'TRACE', 'BLOCKWISE'],
+    'TRL', 'TRH', 'TRA', 'TWL', 'TWH', 'TWA', 'SYS', 'RVC', 'RVC_SLOW', 'SF', 'I64', 'CSR', 'trap', 'GuestTrap', 'BUDGET_EXIT', 'TRACE', 'BLOCKWISE'],
 };

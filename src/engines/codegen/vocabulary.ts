@@ -28,6 +28,12 @@ const store = (size: number, view: string) => (r: string, off: string, v: string
   return `(${tmp} = ${v}, (${fast(r, off, size, 2, 2 | 16)}) ? (${view}[${index(size)}] = ${tmp}) : M.store(${exactAddr(r, off)}, ${size}, ${tmp}))`;
 };
 
+/** A doubleword as two words (dl, dh) through the int32 view: no BigInt on the fast path. */
+const loadWords = (r: string, off: string) =>
+  `((${fast(r, off, 8, 1)}) ? (dl = I32[ea >>> 2], dh = I32[(ea >>> 2) + 1]) : ${bigToWords(`M.load(${exactAddr(r, off)}, 8, true)`)})`;
+const storeWords = (r: string, off: string, lo: string, hi: string) =>
+  `(sv = ${lo}, sa = ${hi}, (${fast(r, off, 8, 2, 2 | 16)}) ? (I32[ea >>> 2] = sv, I32[(ea >>> 2) + 1] = sa) : M.store(${exactAddr(r, off)}, 8, ${wordsToBig('sv', 'sa')}))`;
+
 /** FP doubleword moves go through Float64Array views (a double copied keeps its bits, NaN payloads included), not bigints. */
 const fload = (r: string, off: string) =>
   `((${fast(r, off, 8, 1)}) ? (FDV[rd] = MF64[ea >>> 3]) : (F[rd] = M.load(${exactAddr(r, off)}, 8, true)))`;
@@ -35,6 +41,10 @@ const fstore = (r: string, off: string, fr: string) =>
   `((${fast(r, off, 8, 2, 2 | 16)}) ? (MF64[ea >>> 3] = FDV[${fr}]) : M.store(${exactAddr(r, off)}, 8, F[${fr}]))`;
 
 const illegal = 'trap(2, raw >>> 0)';
+
+/** A signed 64-bit bigint split into dl, dh; and two words joined into one. */
+export const bigToWords = (b: string) => `(sb = ${b}, dl = Number(BigInt.asIntN(32, sb)), dh = Number(sb >> 32n))`;
+export const wordsToBig = (lo: string, hi: string) => `((BigInt(${hi}) << 32n) | BigInt(${lo} >>> 0))`;
 
 type LoadMacro = (size: number, view: string, signed: boolean) => (r: string, off: string) => string;
 type StoreMacro = (size: number, view: string) => (r: string, off: string, v: string) => string;
@@ -55,7 +65,9 @@ export const interpreterVocabulary: Vocabulary = {
     // int32, declared once by the generated function) so templates compose like statements.
     WX: (v) => `(tb = ${v}, rd !== 0 && (X[rd] = tb))`,
     WX32: (v) => `(tn = (${v}) | 0, rd !== 0 && (XW[rd << 1] = tn, XW[(rd << 1) | 1] = tn >> 31))`,
-    WXW: (lo, hi) => `(tl = ${lo}, th = ${hi}, rd !== 0 && (XW[rd << 1] = tl, XW[(rd << 1) | 1] = th))`,
+    // `| 0`: the words are int32 even where an engine keeps registers in variables.
+    WXW: (lo, hi) => `(tl = ${lo}, th = ${hi}, rd !== 0 && (XW[rd << 1] = tl | 0, XW[(rd << 1) | 1] = th | 0))`,
+    WXN: (v) => `(tv = ${v}, tl = tv | 0, th = Math.floor(tv / 4294967296), rd !== 0 && (XW[rd << 1] = tl, XW[(rd << 1) | 1] = th | 0))`,
     XLO: (r) => `XW[(${r}) << 1]`,
     XHI: (r) => `XW[((${r}) << 1) | 1]`,
     i64: (e) => `BigInt.asIntN(64, ${e})`,
@@ -70,6 +82,8 @@ export const interpreterVocabulary: Vocabulary = {
     JALR_TARGET: (r, off) => `((XW[((${r}) << 1) | 1] === 0 && XW[(${r}) << 1] >= 0 && (ea = (XW[(${r}) << 1] + ${off}) | 0) >= 0) ? ` +
       `ea & -2 : (NUM[3] = ${exactAddr(r, off)} - ((XW[(${r}) << 1] + ${off}) & 1), -1))`,
     ...memoryAccess(load, store),
+    LOAD_DW: loadWords,
+    STORE_DW: storeWords,
     FLOAD_D: fload,
     FSTORE_D: fstore,
     NPC: (a) => `(npc = (${a}) | 0)`,
@@ -122,5 +136,5 @@ export const FLAT_MODEL: MemoryModel = {
   vocabulary: interpreterVocabulary,
   loop: flatLoop,
   bindings: ['X', 'XW', 'F', 'FW', 'FDV', 'NUM', 'FCSR', 'M', 'U8', 'I8', 'U16', 'I16', 'I32', 'B64', 'MF64', 'PERM', 'LIM', 'RVC', 'RVC_SLOW',
-    'SF', 'CSR', 'trap', 'GuestTrap', 'BUDGET_EXIT', 'TRACE', 'BLOCKWISE'],
+    'SF', 'I64', 'CSR', 'trap', 'GuestTrap', 'BUDGET_EXIT', 'TRACE', 'BLOCKWISE'],
 };

@@ -1,5 +1,6 @@
 import { compressedSlow, compressedTable } from '../../isa/riscv/compressed.js';
 import * as SF from '../../isa/riscv/fp/softfloat.js';
+import * as I64 from '../../isa/riscv/int64.js';
 import type { HartState } from '../../machine/hart.js';
 import type { FlatMemory } from '../../machine/memory.js';
 import type { SystemMemory } from '../../machine/priv/system-memory.js';
@@ -70,7 +71,7 @@ export class Interpreter implements Engine {
     const fields: Record<string, unknown> = {
       X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr,
       ...mem.engineBindings(),
-      RVC: compressedTable(), RVC_SLOW: compressedSlow, SF, CSR: csr, trap, GuestTrap, BUDGET_EXIT, TRACE: trace, BLOCKWISE: blockwise,
+      RVC: compressedTable(), RVC_SLOW: compressedSlow, SF, I64, CSR: csr, trap, GuestTrap, BUDGET_EXIT, TRACE: trace, BLOCKWISE: blockwise,
     };
     const ctx = contextObject(model.bindings, fields);
     const loop = runLoop(model, trace !== undefined, blockwise);

@@ -8,6 +8,7 @@ import type { InsnDef } from '../../isa/riscv/instructions.js';
 import { meaning, usedFields, type Vocabulary } from '../codegen/macros.js';
 import { SYS_STOP } from '../../machine/priv/cells.js';
 import { TEMPS, type MemoryModel } from '../codegen/memory-model.js';
+import { wordsToBig } from '../codegen/vocabulary.js';
 
 export interface BlockInsn {
   def: InsnDef;
@@ -43,14 +44,64 @@ function expanded(def: InsnDef, v: Vocabulary): Expanded {
 }
 
 /**
+ * Register fields become literals in translated code, so that each access to the register
+ * file can become a local variable (`x5l`, `x5h`: the low and high word of x5). The
+ * vocabularies spell register accesses in these forms only; anything else is an error at
+ * translation time (and in test/engines/translator.test.ts, for every instruction).
+ */
+const REGISTER_FIELDS = new Set<OperandField>(['rd', 'rs1', 'rs2']);
+const REGISTER_ACCESS: [RegExp, string][] = [
+  [/(?<![\w$.])XW\[\(?(\d+)\)? << 1\]/g, 'x$1l'],
+  [/(?<![\w$.])XW\[\(\(?(\d+)\)? << 1\) \| 1\]/g, 'x$1h'],
+  // WX's bigint write, the only write through X.
+  [/(?<![\w$.])X\[(\d+)\] = tb/g, 'x$1l = Number(BigInt.asIntN(32, tb)), x$1h = Number(tb >> 32n)'],
+  [/(?<![\w$.])X\[(\d+)\]/g, wordsToBig('x$1l', 'x$1h')],
+];
+
+/** One translated instruction: its statement, and the integer registers it reads or writes. */
+interface Translated { decls: string[]; code: string; regs: Set<number>; written: Set<number> }
+const translations = new WeakMap<Vocabulary, WeakMap<BlockInsn, Translated>>();
+
+function translated(ins: BlockInsn, v: Vocabulary): Translated {
+  let byInsn = translations.get(v);
+  if (!byInsn) translations.set(v, (byInsn = new WeakMap()));
+  let t = byInsn.get(ins);
+  if (t) return t;
+  const { exec, fields } = expanded(ins.def, v);
+  let code = exec;
+  const decls: string[] = [];
+  for (const f of fields) {
+    const value = operand(f, ins.def.imm, ins.word);
+    if (REGISTER_FIELDS.has(f)) code = code.replace(new RegExp(`(?<![\\w$.])${f}(?![\\w$])`, 'g'), String(value));
+    else decls.push(`${f} = ${value}`);
+  }
+  for (const [pattern, local] of REGISTER_ACCESS) code = code.replace(pattern, local);
+  if (/(?<![\w$.])XW?\[/.test(code)) throw new Error(`translator: ${ins.def.name} reaches the register file in a form it cannot keep in variables: ${code}`);
+  const regs = new Set<number>(), written = new Set<number>();
+  for (const m of code.matchAll(/(?<![\w$.])x(\d+)[lh]( = (?!=))?/g)) {
+    const r = Number(m[1]);
+    if (r === 0) continue;
+    regs.add(r);
+    if (m[2]) written.add(r);
+  }
+  byInsn.set(ins, (t = { decls, code, regs, written }));
+  return t;
+}
+
+/** Every instruction's translation (a check that the vocabulary's register accesses are all understood). */
+export function translateForCheck(ins: BlockInsn, model: MemoryModel): string { return translated(ins, model.vocabulary).code; }
+
+/**
  * The function body for a region: the hot blocks of one guest page, as cases of a switch in a
  * loop, so control moves between them (loops, if/else, calls within the page) without leaving
- * translated code. Called as fn(C, entryPc). Contract with the dispatcher (translator.ts):
- * - P[1] counts the instructions retired so far in this call; P[2] is the budget: a block
- *   that would exceed it is not started;
- * - before each block, P[3] holds the block's start; before each instruction that can trap,
- *   P[0] holds its index in the block: a trap is precise, the dispatcher retires exactly the
- *   instructions before the faulting one;
+ * translated code. Called as fn(C, entryPc). Guest integer registers live in local variables
+ * while the region runs (loaded on entry, stored back on every way out, a trap included), so
+ * V8 can keep them in machine registers. Contract with the dispatcher (translator.ts):
+ * - P[2] is the budget: a block that would take the count of instructions retired in this
+ *   call beyond it is not started; on return P[1] holds that count;
+ * - when a trap leaves the region, P[3] holds the start of the block it came from and P[0] the
+ *   index of the faulting instruction in it, P[1] the instructions retired before the block:
+ *   a trap is precise, the dispatcher retires exactly the instructions before the faulting one;
  * - returns the pc at which translated execution left the region.
  * In the system VM (`hi` given) pc is two words: the region serves only its page's high word
  * (it returns when PCHI moves elsewhere), leaves PCHI in P[4] on return, and returns after any
@@ -59,35 +110,50 @@ function expanded(def: InsnDef, v: Vocabulary): Expanded {
 export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: number): string {
   const v: Vocabulary = model.vocabulary;
   const sys = hi !== undefined;
-  const leave = sys ? 'return (P[4] = PCHI, pc);' : 'return pc;';
+  const regs = new Set<number>(), written = new Set<number>();
   let cases = '';
   for (const insns of blocks) {
     const start = insns[0].pc, last = insns[insns.length - 1], n = insns.length;
     let body = '';
     insns.forEach((ins, k) => {
-      const { exec, fields, mayTrap } = expanded(ins.def, v);
-      const decls = fields.map((f) => `${f} = ${operand(f, ins.def.imm, ins.word)}`);
+      const t = translated(ins, v);
+      const { mayTrap } = expanded(ins.def, v);
+      t.regs.forEach((r) => regs.add(r));
+      t.written.forEach((r) => written.add(r));
+      const decls = [...t.decls, `pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`];
       // instret reads (CSRs) see the instructions this call retired before the block, too.
-      decls.push(`pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`);
-      if (/\bicount\b/.test(exec)) decls.push(`icount = P[1] + ${k}`);
+      if (/\bicount\b/.test(t.code)) decls.push(`icount = icnt + ${k}`);
       // A store may have reached a device or code, a CSR write changed the context: in the
       // system VM the region ends right after such an instruction, as the interpreter does.
       const stopCheck = sys && k < n - 1 && (ins.def.flags.store || ins.def.flags.system)
-        ? `      if (SYS[${SYS_STOP}] !== 0) { P[1] += ${k + 1}; pc = ${(ins.pc + ins.len) | 0}; ${leave} }\n` : '';
-      body += `      { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` P[0] = ${k};` : ''}\n        ${exec}; }\n${stopCheck}`;
+        ? `      if (SYS[${SYS_STOP}] !== 0) { icnt += ${k + 1}; pc = ${(ins.pc + ins.len) | 0}; break run; }\n` : '';
+      body += `      { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` at = ${k};` : ''}\n        ${t.code}; }\n${stopCheck}`;
     });
     cases += `    case ${start}: {
-      if (P[1] + ${n} > P[2]) ${leave}
-      P[3] = ${start};
+      if (icnt + ${n} > budget) break run;
+      blk = ${start};
       let npc = ${(last.pc + last.len) | 0};
-${body}      P[1] += ${n}; pc = npc;${sys ? ` if (SYS[${SYS_STOP}] !== 0) return (P[4] = PCHI, pc);` : ''} continue;
+${body}      icnt += ${n}; pc = npc;${sys ? ` if (SYS[${SYS_STOP}] !== 0) break run;` : ''} continue;
     }
 `;
   }
-  const text = `for (;;) {\n  ${sys ? `if (PCHI !== ${hi}) ${leave}\n  ` : ''}switch (pc) {\n${cases}    default: ${leave}\n  }\n  }`;
-  const used = model.bindings.filter((b) => new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(text));
+  const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
+  const load = sorted(regs).map((r) => `x${r}l = XW[${2 * r}], x${r}h = XW[${2 * r + 1}]`);
+  const storeBack = sorted(written).map((r) => `XW[${2 * r}] = x${r}l; XW[${2 * r + 1}] = x${r}h;`).join(' ');
+  const text = `try {
+  run: for (;;) {
+  ${sys ? `if (PCHI !== ${hi}) break;\n  ` : ''}switch (pc) {
+${cases}    default: break run;
+  }
+  }
+  } catch (e) { ${storeBack} P[1] = icnt; P[3] = blk; P[0] = at; throw e; }
+  ${storeBack}
+  P[1] = icnt;${sys ? ' P[4] = PCHI;' : ''}
+  return pc;`;
+  const used = model.bindings.filter((b) => b === 'XW' || new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(text));
   return `const P = C.P${used.map((b) => `, ${b} = C.${b}`).join('')};
   ${TEMPS}
-  let pc = entry${sys ? ', PCHI = entryHi' : ''};
+  let pc = entry${sys ? ', PCHI = entryHi' : ''}, icnt = 0, blk = 0, at = 0, x0l = 0, x0h = 0${load.map((l) => `, ${l}`).join('')};
+  const budget = P[2];
   ${text}`;
 }

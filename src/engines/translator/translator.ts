@@ -18,6 +18,7 @@
  * flush), and stores into physical pages holding translated code invalidate them.
  */
 import * as SF from '../../isa/riscv/fp/softfloat.js';
+import * as I64 from '../../isa/riscv/int64.js';
 import { decode } from '../../isa/riscv/decoder.js';
 import type { CsrFile } from '../../machine/csr.js';
 import type { HartState } from '../../machine/hart.js';
@@ -110,7 +111,7 @@ export class Translator implements Engine {
     this.model = memoryModel(mem);
     this.cold = new Interpreter(hart, mem, csr, undefined, true);
     const fields: Record<string, unknown> = {
-      X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr, ...mem.engineBindings(), SF, CSR: csr, trap,
+      X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr, ...mem.engineBindings(), SF, I64, CSR: csr, trap,
     };
     this.ctx = contextObject(['P', ...this.model.bindings], { P: this.P, ...fields });
     if (mem.kind === 'flat') {
@@ -337,7 +338,7 @@ export class Translator implements Engine {
     const s = this.stats;
     const lookups = s.jumpCacheLookups, hits = lookups - s.jumpCacheMisses;
     return `jit: ${s.blocksTranslated} blocks translated in ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
-      `${s.flushes} flushes, ${s.invalidations} invalidations; jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
+      `${s.flushes} flushes, ${s.invalidations} invalidations; ${lookups} region entries, jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
       `${totalInsns ? ((100 * s.translatedInsns) / totalInsns).toFixed(1) : '0'}% of instructions in translated code`;
   }
 

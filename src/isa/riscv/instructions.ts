@@ -14,11 +14,13 @@
  *   XLO(r) XHI(r) low / high 32-bit word of X[r] as int32 numbers
  *   WX(v)         rd <- bigint v (already wrapped to 64 bits); writes to x0 are dropped
  *   WX32(v)       rd <- sign-extended 32-bit number v;  WXW(lo, hi): rd <- the two words
+ *   WXN(v)        rd <- v, an integer-valued number (exact below 2^53: addresses, link values)
  *   i64(e) u64(e) BigInt.asIntN(64, e) / BigInt.asUintN(64, e)
  *   EQ(a, b) LT(a, b) LTU(a, b)  X[a] == X[b], X[a] < X[b] signed and unsigned (word-wise, no bigint)
  *   ADDR(r, off)  X[r] + off as a number (exact for any address a mapping can hold)
  *   LOAD_B/BU/H/HU/W/WU(a)  number results; LOAD_D(rs1, 0) bigint
- *   STORE_B/H/W(a, number), STORE_D(rs1, 0, bigint)
+ *   LOAD_DW(rs1, off)  the doubleword as two int32 words, left in dl (low) and dh (high)
+ *   STORE_B/H/W(a, number), STORE_D(rs1, 0, bigint), STORE_DW(rs1, off, lo, hi)
  *   NPC(a)        next pc (default PC + LEN), from JALR_TARGET;  NPC_REL(d): next pc = PC + d
  *   TRAP(cause, tval), ILLEGAL(), ECALL(), EBREAK()
  *   FS(r) FD(r)   FP register as f32 bits (int32, NaN-boxing checked) / f64 bits (bigint)
@@ -26,6 +28,7 @@
  *   RM()          the effective rounding mode (dynamic resolved, invalid -> illegal instruction)
  *   FREGS         the FP register file as (raw bits, doubles) for SF.*64reg, which write frd themselves
  *   FST           the fflags cell that FP helpers OR exception flags into;  SF.*: fp/softfloat.ts
+ *   I64.*         word-pair integer helpers: int64.ts
  *   CSRR(c) CSRW(c, v)   CSR access with the machine's rules
  *   RES_GET() RES_SET(a) the LR/SC reservation;  AMO_CHECK(a, size), LR_CHECK(a, size)
  *   FENCE_I()     instruction-stream synchronisation
@@ -72,10 +75,10 @@ const R = (f7: string, f3: string, opc: string) => `${f7} ..... ..... ${f3} ....
 const I = (f3: string, opc: string) => `............ ..... ${f3} ..... ${opc}`;
 
 def('lui', 'I', '.................... ..... 0110111', 'U', 'rd,uimm', 'WX32(imm)');
-def('auipc', 'I', '.................... ..... 0010111', 'U', 'rd,uimm', 'WX(BigInt(PC + imm))');
-def('jal', 'I', '.................... ..... 1101111', 'J', 'rd,target', 'WX(BigInt(PC + LEN)); NPC_REL(imm);', { branch: true });
+def('auipc', 'I', '.................... ..... 0010111', 'U', 'rd,uimm', 'WXN(PC + imm)');
+def('jal', 'I', '.................... ..... 1101111', 'J', 'rd,target', 'WXN(PC + LEN); NPC_REL(imm);', { branch: true });
 def('jalr', 'I', I('000', '1100111'), 'I', 'rd,imm(rs1)',
-  'const t = JALR_TARGET(rs1, imm); WX(BigInt(PC + LEN)); NPC(t);', { branch: true, indirect: true });
+  'const t = JALR_TARGET(rs1, imm); WXN(PC + LEN); NPC(t);', { branch: true, indirect: true });
 
 const branch = (name: string, f3: string, cond: string) =>
   def(name, 'I', `....... ..... ..... ${f3} ..... 1100011`, 'B', 'rs1,rs2,target', `if (${cond}) NPC_REL(imm);`, { branch: true });
@@ -91,7 +94,7 @@ const load = (name: string, f3: string, write: string) =>
 load('lb', '000', 'WX32(LOAD_B(rs1, imm))');
 load('lh', '001', 'WX32(LOAD_H(rs1, imm))');
 load('lw', '010', 'WX32(LOAD_W(rs1, imm))');
-load('ld', '011', 'WX(LOAD_D(rs1, imm))');
+load('ld', '011', 'LOAD_DW(rs1, imm); WXW(dl, dh)');
 load('lbu', '100', 'WX32(LOAD_BU(rs1, imm))');
 load('lhu', '101', 'WX32(LOAD_HU(rs1, imm))');
 load('lwu', '110', 'WXW(LOAD_W(rs1, imm), 0)');
@@ -101,7 +104,7 @@ const store = (name: string, f3: string, exec: string) =>
 store('sb', '000', 'STORE_B(rs1, imm, XLO(rs2));');
 store('sh', '001', 'STORE_H(rs1, imm, XLO(rs2));');
 store('sw', '010', 'STORE_W(rs1, imm, XLO(rs2));');
-store('sd', '011', 'STORE_D(rs1, imm, X[rs2]);');
+store('sd', '011', 'STORE_DW(rs1, imm, XLO(rs2), XHI(rs2));');
 
 // Shifts of 64-bit values on (lo, hi) words: variable bigint shifts are slow in V8.
 const shl64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
@@ -113,8 +116,9 @@ const sra64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
 
 const opImm = (name: string, f3: string, exec: string) => def(name, 'I', I(f3, '0010011'), 'I', 'rd,rs1,imm', exec);
 opImm('addi', '000', 'const l = (XLO(rs1) >>> 0) + imm; WXW(l | 0, XHI(rs1) + (l > 4294967295 ? 1 : l < 0 ? -1 : 0))');
-opImm('slti', '010', 'WX32(X[rs1] < BigInt(imm) ? 1 : 0)');
-opImm('sltiu', '011', 'WX32(u64(X[rs1]) < u64(BigInt(imm)) ? 1 : 0)');
+// imm >> 31 is the high word of the sign-extended immediate.
+opImm('slti', '010', 'WX32(XHI(rs1) < imm >> 31 || (XHI(rs1) === imm >> 31 && (XLO(rs1) >>> 0) < (imm >>> 0)) ? 1 : 0)');
+opImm('sltiu', '011', 'WX32((XHI(rs1) >>> 0) < (imm >> 31) >>> 0 || (XHI(rs1) === imm >> 31 && (XLO(rs1) >>> 0) < (imm >>> 0)) ? 1 : 0)');
 opImm('xori', '100', 'WXW(XLO(rs1) ^ imm, XHI(rs1) ^ (imm >> 31))');
 opImm('ori', '110', 'WXW(XLO(rs1) | imm, XHI(rs1) | (imm >> 31))');
 opImm('andi', '111', 'WXW(XLO(rs1) & imm, XHI(rs1) & (imm >> 31))');
@@ -158,7 +162,8 @@ def('wfi', 'Priv', '0001000 00101 00000 000 00000 1110011', 'none', '', 'WFI();'
 def('sfence.vma', 'Priv', '0001001 ..... ..... 000 00000 1110011', 'none', 'rs1,rs2', 'SFENCE_VMA(rs1, rs2);', { system: true });
 
 // ---------------------------------------------------------------- M
-op('mul', '0000001', '000', 'WX(i64(X[rs1] * X[rs2]))', 'M');
+// The low doubleword of a product needs only the low x low word product in full.
+op('mul', '0000001', '000', 'WXW(Math.imul(XLO(rs1), XLO(rs2)), I64.mulhu32(XLO(rs1), XLO(rs2)) + Math.imul(XLO(rs1), XHI(rs2)) + Math.imul(XHI(rs1), XLO(rs2)))', 'M');
 op('mulh', '0000001', '001', 'WX(i64((X[rs1] * X[rs2]) >> 64n))', 'M');
 op('mulhsu', '0000001', '010', 'WX(i64((X[rs1] * u64(X[rs2])) >> 64n))', 'M');
 op('mulhu', '0000001', '011', 'WX(i64((u64(X[rs1]) * u64(X[rs2])) >> 64n))', 'M');
