@@ -111,8 +111,11 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
   const v: Vocabulary = model.vocabulary;
   const sys = hi !== undefined;
   const regs = new Set<number>(), written = new Set<number>();
-  let cases = '';
-  for (const insns of blocks) {
+  // Blocks are numbered: the switch runs on dense numbers (a jump table), and a block's static
+  // successors are found by comparing pc with at most two constants.
+  const index = new Map(blocks.map((insns, i) => [insns[0].pc, i]));
+  let cases = '', entries = '';
+  for (const [i, insns] of blocks.entries()) {
     const start = insns[0].pc, last = insns[insns.length - 1], n = insns.length;
     let body = '';
     insns.forEach((ins, k) => {
@@ -129,12 +132,17 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
         ? `      if (SYS[${SYS_STOP}] !== 0) { icnt += ${k + 1}; pc = ${(ins.pc + ins.len) | 0}; break run; }\n` : '';
       body += `      { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` at = ${k};` : ''}\n        ${t.code}; }\n${stopCheck}`;
     });
-    cases += `    case ${start}: {
+    const next = [(last.pc + last.len) | 0];
+    if (last.def.imm === 'B' || last.def.imm === 'J') next.push((last.pc + operand('imm', last.def.imm, last.word)) | 0);
+    const successor = next.filter((a) => index.has(a)).map((a) => `pc === ${a} ? ${index.get(a)} : `).join('');
+    cases += `    case ${i}: {
       if (icnt + ${n} > budget) break run;
       blk = ${start};
       let npc = ${(last.pc + last.len) | 0};
-${body}      icnt += ${n}; pc = npc;${sys ? ` if (SYS[${SYS_STOP}] !== 0) break run;` : ''} continue;
+${body}      icnt += ${n}; pc = npc; b = ${successor}-1;${sys ? ` if (SYS[${SYS_STOP}] !== 0) break run;` : ''} continue;
     }
+`;
+    entries += `      case ${start}: b = ${i}; continue run;
 `;
   }
   const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
@@ -142,8 +150,11 @@ ${body}      icnt += ${n}; pc = npc;${sys ? ` if (SYS[${SYS_STOP}] !== 0) break 
   const storeBack = sorted(written).map((r) => `XW[${2 * r}] = x${r}l; XW[${2 * r + 1}] = x${r}h;`).join(' ');
   const text = `try {
   run: for (;;) {
-  ${sys ? `if (PCHI !== ${hi}) break;\n  ` : ''}switch (pc) {
-${cases}    default: break run;
+  switch (b) {
+${cases}    default:
+      ${sys ? `if (PCHI !== ${hi}) break run;\n      ` : ''}switch (pc) {
+${entries}      }
+      break run;
   }
   }
   } catch (e) { ${storeBack} P[1] = icnt; P[3] = blk; P[0] = at; throw e; }
@@ -153,7 +164,7 @@ ${cases}    default: break run;
   const used = model.bindings.filter((b) => b === 'XW' || new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(text));
   return `const P = C.P${used.map((b) => `, ${b} = C.${b}`).join('')};
   ${TEMPS}
-  let pc = entry${sys ? ', PCHI = entryHi' : ''}, icnt = 0, blk = 0, at = 0, x0l = 0, x0h = 0${load.map((l) => `, ${l}`).join('')};
+  let pc = entry${sys ? ', PCHI = entryHi' : ''}, b = -1, icnt = 0, blk = 0, at = 0, x0l = 0, x0h = 0${load.map((l) => `, ${l}`).join('')};
   const budget = P[2];
   ${text}`;
 }

@@ -51,11 +51,19 @@ interface Region {
   fn: (C: unknown, entry: number, entryHi: number) => number;
   /** Hot blocks by start pc: their instructions (for precise traps and recompiling). */
   blocks: Map<number, BlockInsn[]>;
+  /** Hot blocks waiting for the next recompile (they run on the interpreter meanwhile). */
+  pending: Map<number, BlockInsn[]>;
   source: string;
+  /** Pages, other than its own, whose blocks it took in (process VM): a store there drops it. */
+  guestPages: Set<number>;
+  /** Dropped from the code cache (it may still be running). */
+  dropped: boolean;
 }
 
 export interface TranslatorStats {
   blocksTranslated: number;
+  /** Of those, blocks of another page copied into a region that kept jumping to them. */
+  blocksJoined: number;
   regionsCompiled: number;
   translationMs: number;
   blocksCached: number;
@@ -80,10 +88,25 @@ const NO_STOP = new Int32Array(SYS_STOP + 1);
 const JC_BITS = 12;
 const JC_MASK = (1 << JC_BITS) - 1;
 
+/**
+ * Times a region must leave for the same pc (of another page, or a block it lacks) before it
+ * takes that block in: calls into library functions and their returns then stay inside one
+ * region instead of going through the dispatcher each time (process VM only: in the system
+ * VM a region's code must all come from the one physical page checked on entry).
+ */
+const JOIN_THRESHOLD = 64;
+
+/**
+ * A region that already runs is recompiled once the blocks waiting for it number a quarter of
+ * those it has, or when one of them stays hot for another hot threshold (or join threshold):
+ * each recompile costs V8 a new function to warm up and optimize, so they come in batches.
+ */
+const BATCH_FRACTION = 4;
+
 export class Translator implements Engine {
   readonly name = 'jit';
   readonly stats: TranslatorStats = {
-    blocksTranslated: 0, regionsCompiled: 0, translationMs: 0, blocksCached: 0, flushes: 0, invalidations: 0,
+    blocksTranslated: 0, blocksJoined: 0, regionsCompiled: 0, translationMs: 0, blocksCached: 0, flushes: 0, invalidations: 0,
     jumpCacheLookups: 0, jumpCacheMisses: 0, translatedInsns: 0, interpretedInsns: 0,
   };
   private readonly cold: Interpreter;
@@ -98,6 +121,11 @@ export class Translator implements Engine {
   private readonly jcTag = new Int32Array(1 << JC_BITS).fill(-1);
   private readonly jcHi = new Int32Array(1 << JC_BITS);
   private readonly jcRegion: (Region | undefined)[] = new Array(1 << JC_BITS).fill(undefined);
+  /** Per jump-cache slot: the region that last left for it, and how many times in a row. */
+  private readonly exitFrom: (Region | undefined)[] = new Array(1 << JC_BITS).fill(undefined);
+  private readonly exitCount = new Int32Array(1 << JC_BITS);
+  /** Regions holding blocks of a page not their own, by that page. */
+  private readonly guests = new Map<number, Set<Region>>();
   private readonly hotThreshold: number;
   private readonly maxBlocks: number;
   private readonly maxBlockInsns: number;
@@ -145,6 +173,7 @@ export class Translator implements Engine {
           this.stats.translatedInsns += done;
           count += done;
           pc = sysMem ? P[4] * 4294967296 + (next >>> 0) : next;
+          if (!sysMem) this.noteExit(r, next);
           if (done > 0) continue;
         }
         // Cold code, a fetch fault, or a budget that ends inside the next block: the
@@ -229,6 +258,63 @@ export class Translator implements Engine {
     return r;
   }
 
+  /** Counts a region leaving for `pc`; the region takes the block at `pc` in once it keeps doing so. */
+  private noteExit(r: Region, pc: number): void {
+    const h = (pc >>> 1) & JC_MASK;
+    if (this.exitFrom[h] !== r) {
+      this.exitFrom[h] = r;
+      this.exitCount[h] = 1;
+    } else if (++this.exitCount[h] === JOIN_THRESHOLD) {
+      this.exitCount[h] = 0;
+      this.join(r, pc);
+    }
+  }
+
+  /** Copies the block at `pc` (any page) into region `r` and recompiles it (process VM). */
+  private join(r: Region, pc: number): void {
+    const flat = this.flatMem!;
+    if (r.dropped || r.source.length > REGION_SOURCE_LIMIT || r.blocks.has(pc)) return;
+    if (!(pc >= 0 && pc < flat.size && (flat.perm[pc >>> PAGE_SHIFT] & PROT_X) !== 0)) return;
+    const t0 = performance.now();
+    if (r.pending.has(pc)) {
+      this.compile(r);
+      this.stats.translationMs += performance.now() - t0;
+      return;
+    }
+    if (this.blockCount >= this.maxBlocks) { this.flush(); return; }
+    const page = pc >>> PAGE_SHIFT;
+    const insns = this.decodeBlock(pc, page);
+    if (insns.length === 0) return;
+    this.addBlock(r, pc, insns);
+    if (page !== r.page) {
+      r.guestPages.add(page);
+      let set = this.guests.get(page);
+      if (!set) this.guests.set(page, (set = new Set()));
+      set.add(r);
+    }
+    flat.perm[page] |= CODE;
+    this.stats.blocksJoined++;
+    if (r.pending.size * BATCH_FRACTION >= r.blocks.size) this.compile(r);
+    this.stats.translationMs += performance.now() - t0;
+  }
+
+  /** Queues a hot block for its region's next recompile. */
+  private addBlock(r: Region, pc: number, insns: BlockInsn[]): void {
+    r.pending.set(pc, insns);
+    this.blockCount++;
+    this.stats.blocksCached = this.blockCount;
+  }
+
+  /** Regenerates and recompiles a region with the blocks waiting for it. */
+  private compile(r: Region): void {
+    for (const [pc, insns] of r.pending) r.blocks.set(pc, insns);
+    this.stats.blocksTranslated += r.pending.size;
+    r.pending.clear();
+    r.source = regionSource([...r.blocks.values()], this.model, this.sysMem ? r.hi : undefined);
+    r.fn = new Function('C', 'entry', 'entryHi', r.source) as Region['fn'];
+    this.stats.regionsCompiled++;
+  }
+
   /** Decodes the basic block at `pc` (code bytes from `hostPage`), staying inside its page; empty if the first instruction cannot be translated. */
   private decodeBlock(pc: number, hostPage: number): BlockInsn[] {
     const u16 = this.mem.u16;
@@ -264,6 +350,12 @@ export class Translator implements Engine {
     const hostPage = this.codeHostPage(pc, hi);
     if (hostPage < 0) return undefined;
     this.heat.delete(heatKey);
+    const waiting = this.regions.get(page)?.find((x) => x.pending.has(pc) && x.hostPage === hostPage);
+    if (waiting) {
+      this.compile(waiting);
+      this.stats.translationMs += performance.now() - t0;
+      return waiting;
+    }
     const insns = this.decodeBlock(pc, hostPage);
     if (insns.length === 0) {
       // The first instruction is illegal or straddles a page: the interpreter keeps it.
@@ -278,20 +370,15 @@ export class Translator implements Engine {
     if (!list) this.regions.set(page, (list = []));
     let r = list[list.length - 1];
     if (!r || r.source.length > REGION_SOURCE_LIMIT) {
-      r = { page, hostPage, hi, fn: () => pc, blocks: new Map(), source: '' };
+      r = { page, hostPage, hi, fn: () => pc, blocks: new Map(), pending: new Map(), source: '', guestPages: new Set(), dropped: false };
       list.push(r);
     }
-    r.blocks.set(pc, insns);
-    r.source = regionSource([...r.blocks.values()], this.model, this.sysMem ? hi : undefined);
-    r.fn = new Function('C', 'entry', 'entryHi', r.source) as Region['fn'];
+    this.addBlock(r, pc, insns);
     if (this.flatMem) this.flatMem.perm[page] |= CODE;
     else this.sysMem!.markCode(hostPage);
-    this.blockCount++;
-    this.stats.blocksTranslated++;
-    this.stats.regionsCompiled++;
-    this.stats.blocksCached = this.blockCount;
+    if (r.pending.size * BATCH_FRACTION >= r.blocks.size) this.compile(r);
     this.stats.translationMs += performance.now() - t0;
-    return r;
+    return r.blocks.has(pc) ? r : undefined;
   }
 
   private invalidatePages(first: number, last: number): void {
@@ -309,14 +396,25 @@ export class Translator implements Engine {
 
   private dropRegion(r: Region): void { this.dropPage(r.page); }
 
-  /** Forgets the regions of one cache key; true if there were any. */
+  /** Forgets the regions of one cache key, and those that took in blocks of that page; true if there were any. */
   private dropPage(key: number): boolean {
-    const list = this.regions.get(key);
-    if (!list) return false;
-    for (const r of list) this.blockCount -= r.blocks.size;
-    this.regions.delete(key);
+    const doomed = new Set<Region>([...(this.regions.get(key) ?? []), ...(this.guests.get(key) ?? [])]);
+    if (doomed.size === 0) return false;
+    for (const r of doomed) {
+      r.dropped = true;
+      this.blockCount -= r.blocks.size + r.pending.size;
+      const list = this.regions.get(r.page)?.filter((x) => x !== r);
+      if (list?.length) this.regions.set(r.page, list);
+      else this.regions.delete(r.page);
+      for (const p of r.guestPages) {
+        const set = this.guests.get(p);
+        set?.delete(r);
+        if (set?.size === 0) this.guests.delete(p);
+      }
+    }
     this.jcTag.fill(-1);
     this.jcRegion.fill(undefined);
+    this.exitFrom.fill(undefined);
     this.stats.blocksCached = this.blockCount;
     return true;
   }
@@ -325,10 +423,13 @@ export class Translator implements Engine {
   flush(): void {
     // CODE marks stay: other harts' translators may hold code from these pages. A later store
     // there takes the slow path once, notifies everyone, and clears the mark.
+    for (const list of this.regions.values()) for (const r of list) r.dropped = true;
     this.regions.clear();
+    this.guests.clear();
     this.blockCount = 0;
     this.jcTag.fill(-1);
     this.jcRegion.fill(undefined);
+    this.exitFrom.fill(undefined);
     this.stats.flushes++;
     this.stats.blocksCached = 0;
   }
@@ -337,7 +438,7 @@ export class Translator implements Engine {
   summary(totalInsns: number): string {
     const s = this.stats;
     const lookups = s.jumpCacheLookups, hits = lookups - s.jumpCacheMisses;
-    return `jit: ${s.blocksTranslated} blocks translated in ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
+    return `jit: ${s.blocksTranslated} blocks translated (${s.blocksJoined} joined into a region from outside it) in ${s.regionsCompiled} region compiles, ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
       `${s.flushes} flushes, ${s.invalidations} invalidations; ${lookups} region entries, jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
       `${totalInsns ? ((100 * s.translatedInsns) / totalInsns).toFixed(1) : '0'}% of instructions in translated code`;
   }
