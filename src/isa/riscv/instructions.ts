@@ -24,7 +24,8 @@
  *   NPC(a)        next pc (default PC + LEN), from JALR_TARGET;  NPC_REL(d): next pc = PC + d
  *   TRAP(cause, tval), ILLEGAL(), ECALL(), EBREAK()
  *   FS(r) FD(r)   FP register as f32 bits (int32, NaN-boxing checked) / f64 bits (bigint)
- *   FLO(r)        raw low 32 bits of an FP register;  WFS(v) / WFD(v): frd <- f32 bits (boxed) / f64 bits
+ *   FLO(r) FHI(r) raw low / high 32 bits of an FP register;  FDN(r): an f64 register as a double
+ *   WFS(v) / WFD(v): frd <- f32 bits (boxed) / f64 bits;  WFDW(lo, hi): frd <- two words;  WFDN(v): frd <- the double v
  *   RM()          the effective rounding mode (dynamic resolved, invalid -> illegal instruction)
  *   FREGS         the FP register file as (raw bits, doubles) for SF.*64reg, which write frd themselves
  *   FST           the fflags cell that FP helpers OR exception flags into;  SF.*: fp/softfloat.ts
@@ -238,29 +239,36 @@ fpBoth(({ ext, fmt, sfx, R: F, W, sign, bits }) => {
   arith('fdiv', '00011', 'div');
   def(`fsqrt.${sfx}`, ext, `01011${fmt} 00000 ..... ... ..... 1010011`, 'none', 'frd,frs1,rm', bits === '64'
     ? 'SF.sqrt64reg(FREGS, rd, rs1, RM(), FST)' : `${W}(SF.sqrt32(${F}(rs1), RM(), FST))`, fp);
-  const mag = sfx === 's' ? '0x7fffffff' : '0x7fffffffffffffffn';
+  // Sign injection works on the word holding the sign: the value itself (f32), the high word (f64).
+  const S = bits === '64' ? 'FHI' : F;
   const sgnj = (name: string, f3: string, sgn: string) =>
-    def(`${name}.${sfx}`, ext, `00100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}((${F}(rs1) & ${mag}) | (${sgn}))`, fp);
-  sgnj('fsgnj', '000', `${F}(rs2) & ${sign}`);
-  sgnj('fsgnjn', '001', `~${F}(rs2) & ${sign}`);
-  sgnj('fsgnjx', '010', `(${F}(rs1) ^ ${F}(rs2)) & ${sign}`);
+    def(`${name}.${sfx}`, ext, `00100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'frd,frs1,frs2', bits === '64'
+      ? `WFDW(FLO(rs1), (FHI(rs1) & 0x7fffffff) | (${sgn}))` : `${W}((${F}(rs1) & 0x7fffffff) | (${sgn}))`, fp);
+  sgnj('fsgnj', '000', `${S}(rs2) & ${SIGN32}`);
+  sgnj('fsgnjn', '001', `~${S}(rs2) & ${SIGN32}`);
+  sgnj('fsgnjx', '010', `(${S}(rs1) ^ ${S}(rs2)) & ${SIGN32}`);
   def(`fmin.${sfx}`, ext, `00101${fmt} ..... ..... 000 ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}(SF.min${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
   def(`fmax.${sfx}`, ext, `00101${fmt} ..... ..... 001 ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}(SF.max${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
   const cmp = (name: string, f3: string, fn: string) =>
-    def(`${name}.${sfx}`, ext, `10100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'rd,frs1,frs2', `WX32(SF.${fn}${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
+    def(`${name}.${sfx}`, ext, `10100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'rd,frs1,frs2', bits === '64'
+      ? `WX32(SF.${fn}64reg(FREGS, rs1, rs2, FST))` : `WX32(SF.${fn}32(${F}(rs1), ${F}(rs2), FST))`, fp);
   cmp('feq', '010', 'eq');
   cmp('flt', '001', 'lt');
   cmp('fle', '000', 'le');
   def(`fclass.${sfx}`, ext, `11100${fmt} 00000 ..... 001 ..... 1010011`, 'none', 'rd,frs1', `WX32(SF.class${bits}(${F}(rs1)))`, fp);
   // FP -> integer: rs2 selects w / wu / l / lu
+  // f64 sources are read as doubles (FDN): every f64 value is one, and a NaN converts like any NaN.
   const toInt = (name: string, sel: string, fn: string, w: string) =>
-    def(`fcvt.${name}.${sfx}`, ext, `11000${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'rd,frs1,rm', `${w}(SF.cvt_${name}_${sfx}(${F}(rs1), RM(), FST))`, fp);
-  toInt('w', '00000', 'w', 'WX32');
-  toInt('wu', '00001', 'wu', 'WX32');
-  toInt('l', '00010', 'l', 'WX');
-  toInt('lu', '00011', 'lu', 'WX');
+    def(`fcvt.${name}.${sfx}`, ext, `11000${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'rd,frs1,rm', bits === '64'
+      ? `${w}(SF.${fn}(FDN(rs1), RM(), FST))` : `${w}(SF.cvt_${name}_${sfx}(${F}(rs1), RM(), FST))`, fp);
+  toInt('w', '00000', 'toI32', 'WX32');
+  toInt('wu', '00001', 'toU32', 'WX32');
+  toInt('l', '00010', 'toI64', 'WX');
+  toInt('lu', '00011', 'toU64', 'WX');
+  // A 32-bit integer is exactly an f64: no rounding, no flags (the rounding mode must still be valid).
   const fromInt = (name: string, sel: string, src: string) =>
-    def(`fcvt.${sfx}.${name}`, ext, `11010${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'frd,rs1,rm', `${W}(SF.cvt_${sfx}_${name}(${src}, RM(), FST))`, fp);
+    def(`fcvt.${sfx}.${name}`, ext, `11010${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'frd,rs1,rm', bits === '64' && name.startsWith('w')
+      ? `RM(); WFDN(${src})` : `${W}(SF.cvt_${sfx}_${name}(${src}, RM(), FST))`, fp);
   fromInt('w', '00000', 'XLO(rs1)');
   fromInt('wu', '00001', 'XLO(rs1) >>> 0');
   fromInt('l', '00010', 'X[rs1]');
@@ -270,8 +278,8 @@ def('fcvt.s.d', 'D', '0100000 00001 ..... ... ..... 1010011', 'none', 'frd,frs1,
 def('fcvt.d.s', 'D', '0100001 00000 ..... ... ..... 1010011', 'none', 'frd,frs1,rm', 'RM(); WFD(SF.cvt_d_s(FS(rs1), FST))', fp);
 def('fmv.x.w', 'F', '1110000 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', 'WX32(FLO(rs1))', fp);
 def('fmv.w.x', 'F', '1111000 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', 'WFS(XLO(rs1))', fp);
-def('fmv.x.d', 'D', '1110001 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', 'WX(FD(rs1))', fp);
-def('fmv.d.x', 'D', '1111001 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', 'WFD(X[rs1])', fp);
+def('fmv.x.d', 'D', '1110001 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', 'WXW(FLO(rs1), FHI(rs1))', fp);
+def('fmv.d.x', 'D', '1111001 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', 'WFDW(XLO(rs1), XHI(rs1))', fp);
 
 // ---------------------------------------------------------------- Zicsr
 const csr = (name: string, f3: string, src: string, write: string) =>

@@ -489,6 +489,24 @@ export function le32(a: number, b: number, st: Int32Array): number {
   return toF32(a) <= toF32(b) ? 1 : 0;
 }
 
+/** f64 compares on the register file (F: raw bits, FD: the same cells as doubles); NaNs take the bit-exact path. */
+export function eq64reg(F: BigInt64Array, FD: Float64Array, rs1: number, rs2: number, st: Int32Array): number {
+  const x = FD[rs1]!, y = FD[rs2]!;
+  return x === x && y === y ? (x === y ? 1 : 0) : eq64(F[rs1]!, F[rs2]!, st);
+}
+
+export function lt64reg(_F: BigInt64Array, FD: Float64Array, rs1: number, rs2: number, st: Int32Array): number {
+  const x = FD[rs1]!, y = FD[rs2]!;
+  if (x !== x || y !== y) { st[0]! |= NV; return 0; }
+  return x < y ? 1 : 0;
+}
+
+export function le64reg(_F: BigInt64Array, FD: Float64Array, rs1: number, rs2: number, st: Int32Array): number {
+  const x = FD[rs1]!, y = FD[rs2]!;
+  if (x !== x || y !== y) { st[0]! |= NV; return 0; }
+  return x <= y ? 1 : 0;
+}
+
 export function eq64(a: bigint, b: bigint, st: Int32Array): number {
   const ka = nanKind64(a), kb = nanKind64(b);
   if (ka !== 0 || kb !== 0) {
@@ -567,7 +585,7 @@ function roundToIntegral(x: number, rm: number): number {
   }
 }
 
-function toI32(x: number, rm: number, st: Int32Array): number {
+export function toI32(x: number, rm: number, st: Int32Array): number {
   if (x !== x) { st[0]! |= NV; return 0x7fffffff; }
   const r = roundToIntegral(x, rm);
   if (r > 2147483647) { st[0]! |= NV; return 0x7fffffff; }
@@ -576,7 +594,7 @@ function toI32(x: number, rm: number, st: Int32Array): number {
   return r | 0;
 }
 
-function toU32(x: number, rm: number, st: Int32Array): number {
+export function toU32(x: number, rm: number, st: Int32Array): number {
   if (x !== x) { st[0]! |= NV; return -1; }
   const r = roundToIntegral(x, rm);
   if (r > 4294967295) { st[0]! |= NV; return -1; }
@@ -585,7 +603,7 @@ function toU32(x: number, rm: number, st: Int32Array): number {
   return r | 0;
 }
 
-function toI64(x: number, rm: number, st: Int32Array): bigint {
+export function toI64(x: number, rm: number, st: Int32Array): bigint {
   if (x !== x) { st[0]! |= NV; return 0x7fffffffffffffffn; }
   const r = roundToIntegral(x, rm);
   if (r >= TWO63) { st[0]! |= NV; return 0x7fffffffffffffffn; }
@@ -594,7 +612,7 @@ function toI64(x: number, rm: number, st: Int32Array): bigint {
   return BigInt(r);
 }
 
-function toU64(x: number, rm: number, st: Int32Array): bigint {
+export function toU64(x: number, rm: number, st: Int32Array): bigint {
   if (x !== x) { st[0]! |= NV; return -1n; }
   const r = roundToIntegral(x, rm);
   if (r >= TWO64) { st[0]! |= NV; return -1n; }
