@@ -46,6 +46,11 @@ export class FlatMemory {
   readonly f64: Float64Array;
   readonly dv: DataView;
   readonly perm: Uint8Array;
+  /**
+   * Pages that were ever given a protection: only those can hold anything but zeros (the guest
+   * and the kernel write only mapped pages), so only those need scanning when mapped again.
+   */
+  private readonly everMapped: Uint8Array;
   /** Called before guest code or the host changes a CODE page: translators (one per hart) invalidate. */
   readonly codeWriteListeners = new Set<(firstPage: number, lastPage: number) => void>();
 
@@ -63,6 +68,7 @@ export class FlatMemory {
     this.buffer = wasm ? wasm.buffer : new ArrayBuffer(size);
     ({ u8: this.u8, i8: this.i8, u16: this.u16, i16: this.i16, i32: this.i32, u32: this.u32, b64: this.b64, f64: this.f64, dv: this.dv } = ramViews(this.buffer));
     this.perm = new Uint8Array(size / PAGE_SIZE);
+    this.everMapped = new Uint8Array(size / PAGE_SIZE);
   }
 
   /** What the engines bind (see FLAT_MODEL.bindings). */
@@ -79,6 +85,7 @@ export class FlatMemory {
     const first = Math.floor(addr / PAGE_SIZE), end = Math.ceil((addr + len) / PAGE_SIZE);
     this.codeChanging(first, end - 1);
     this.perm.fill(prot, first, end);
+    if (prot !== 0) this.everMapped.fill(1, first, end);
   }
 
   /** Tells the translator (if any) that pages first..last are about to change, and drops their CODE marks. */
@@ -162,11 +169,13 @@ export class FlatMemory {
 
   /**
    * Zeroes [addr, addr+len) (page-aligned), writing only pages that are not zero already:
-   * pages the guest never touched stay out of the host's resident memory.
+   * pages the guest never touched stay out of the host's resident memory, and pages never
+   * mapped are not even read.
    */
   zeroPages(addr: number, len: number): void {
     const w = this.i32;
     for (let p = addr; p < addr + len; p += PAGE_SIZE) {
+      if (this.everMapped[p >>> PAGE_SHIFT] === 0) continue;
       for (let k = p >>> 2, end = (p + PAGE_SIZE) >>> 2; k < end; k++) {
         if (w[k] !== 0) { this.u8.fill(0, p, p + PAGE_SIZE); break; }
       }

@@ -44,12 +44,12 @@ function expanded(def: InsnDef, v: Vocabulary): Expanded {
 }
 
 /**
- * Register fields become literals in translated code, so that each access to the register
- * file can become a local variable (`x5l`, `x5h`: the low and high word of x5). The
+ * Fields become literals in translated code (V8 folds them, and declarations would cost
+ * bytecode), so that each access to the register file can become a local variable (`x5l`,
+ * `x5h`: the low and high word of x5). The
  * vocabularies spell register accesses in these forms only; anything else is an error at
  * translation time (and in test/engines/translator.test.ts, for every instruction).
  */
-const REGISTER_FIELDS = new Set<OperandField>(['rd', 'rs1', 'rs2']);
 const REGISTER_ACCESS: [RegExp, string][] = [
   [/(?<![\w$.])XW\[\(?(\d+)\)? << 1\]/g, 'x$1l'],
   [/(?<![\w$.])XW\[\(\(?(\d+)\)? << 1\) \| 1\]/g, 'x$1h'],
@@ -59,7 +59,7 @@ const REGISTER_ACCESS: [RegExp, string][] = [
 ];
 
 /** One translated instruction: its statement, and the integer registers it reads or writes. */
-interface Translated { decls: string[]; code: string; regs: Set<number>; written: Set<number> }
+interface Translated { code: string; regs: Set<number>; written: Set<number> }
 const translations = new WeakMap<Vocabulary, WeakMap<BlockInsn, Translated>>();
 
 function translated(ins: BlockInsn, v: Vocabulary): Translated {
@@ -69,13 +69,13 @@ function translated(ins: BlockInsn, v: Vocabulary): Translated {
   if (t) return t;
   const { exec, fields } = expanded(ins.def, v);
   let code = exec;
-  const decls: string[] = [];
   for (const f of fields) {
     const value = operand(f, ins.def.imm, ins.word);
-    if (REGISTER_FIELDS.has(f)) code = code.replace(new RegExp(`(?<![\\w$.])${f}(?![\\w$])`, 'g'), String(value));
-    else decls.push(`${f} = ${value}`);
+    code = code.replace(new RegExp(`(?<![\\w$.])${f}(?![\\w$])`, 'g'), value < 0 ? `(${value})` : String(value));
   }
   for (const [pattern, local] of REGISTER_ACCESS) code = code.replace(pattern, local);
+  // Writes to a register other than x0 need no test of rd at run time.
+  code = code.replace(/(?<=[(,]\s*)[1-9]\d* !== 0 && /g, '');
   if (/(?<![\w$.])XW?\[/.test(code)) throw new Error(`translator: ${ins.def.name} reaches the register file in a form it cannot keep in variables: ${code}`);
   const regs = new Set<number>(), written = new Set<number>();
   for (const m of code.matchAll(/(?<![\w$.])x(\d+)[lh]( = (?!=))?/g)) {
@@ -84,9 +84,11 @@ function translated(ins: BlockInsn, v: Vocabulary): Translated {
     regs.add(r);
     if (m[2]) written.add(r);
   }
-  byInsn.set(ins, (t = { decls, code, regs, written }));
+  byInsn.set(ins, (t = { code, regs, written }));
   return t;
 }
+
+const mentions = (code: string, name: string) => new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(code);
 
 /** Every instruction's translation (a check that the vocabulary's register accesses are all understood). */
 export function translateForCheck(ins: BlockInsn, model: MemoryModel): string { return translated(ins, model.vocabulary).code; }
@@ -123,14 +125,15 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
       const { mayTrap } = expanded(ins.def, v);
       t.regs.forEach((r) => regs.add(r));
       t.written.forEach((r) => written.add(r));
-      const decls = [...t.decls, `pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`];
+      // Only what the code names: every declaration costs bytecode, and V8's tier-up waits longer for bigger functions.
+      const decls = [...[`pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`].filter((d) => mentions(t.code, d.split(' ')[0]))];
       // instret reads (CSRs) see the instructions this call retired before the block, too.
       if (/\bicount\b/.test(t.code)) decls.push(`icount = icnt + ${k}`);
       // A store may have reached a device or code, a CSR write changed the context: in the
       // system VM the region ends right after such an instruction, as the interpreter does.
       const stopCheck = sys && k < n - 1 && (ins.def.flags.store || ins.def.flags.system)
         ? `      if (SYS[${SYS_STOP}] !== 0) { icnt += ${k + 1}; pc = ${(ins.pc + ins.len) | 0}; break run; }\n` : '';
-      body += `      { /* ${ins.def.name} */ const ${decls.join(', ')};${mayTrap ? ` at = ${k};` : ''}\n        ${t.code}; }\n${stopCheck}`;
+      body += `      { /* ${ins.def.name} */${decls.length ? ` const ${decls.join(', ')};` : ''}${mayTrap ? ` at = ${k};` : ''}\n        ${t.code}; }\n${stopCheck}`;
     });
     const next = [(last.pc + last.len) | 0];
     if (last.def.imm === 'B' || last.def.imm === 'J') next.push((last.pc + operand('imm', last.def.imm, last.word)) | 0);
