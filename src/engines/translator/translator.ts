@@ -69,7 +69,9 @@ export interface TranslatorStats {
   blocksCached: number;
   flushes: number;
   invalidations: number;
-  /** Entries into translated code; those the jump cache did not answer are misses. */
+  /** Calls of region functions by the dispatcher. */
+  regionEntries: number;
+  /** Lookups of the code at a pc; those the jump cache did not answer are misses. */
   jumpCacheLookups: number;
   jumpCacheMisses: number;
   translatedInsns: number;
@@ -107,7 +109,7 @@ export class Translator implements Engine {
   readonly name = 'jit';
   readonly stats: TranslatorStats = {
     blocksTranslated: 0, blocksJoined: 0, regionsCompiled: 0, translationMs: 0, blocksCached: 0, flushes: 0, invalidations: 0,
-    jumpCacheLookups: 0, jumpCacheMisses: 0, translatedInsns: 0, interpretedInsns: 0,
+    regionEntries: 0, jumpCacheLookups: 0, jumpCacheMisses: 0, translatedInsns: 0, interpretedInsns: 0,
   };
   private readonly cold: Interpreter;
   private readonly ctx: Record<string, unknown>;
@@ -152,28 +154,36 @@ export class Translator implements Engine {
   }
 
   run(budget: number): Exit {
-    const { hart, P, ctx, sysMem } = this;
+    const { hart, P, ctx, sysMem, flatMem, jcTag, jcRegion, stats } = this;
     const NUM = hart.num, SYS = sysMem ? sysMem.sys : NO_STOP;
     const base = NUM[1];
-    let count = 0;
+    let count = 0, lookups = 0, entries = 0, translated = 0;
     let cur: Region | undefined;
     let pc = NUM[0];
     try {
       while (count < budget && SYS[SYS_STOP] === 0) {
         cur = undefined;
+        lookups++;
         const lo = pc | 0, hi = sysMem ? Math.floor(pc / 4294967296) | 0 : 0;
-        const r = this.lookup(pc, lo, hi);
+        // A jump-cache hit in the process VM needs no other check: changing the protection
+        // of a page drops its translations, and with them these entries.
+        const h = (lo >>> 1) & JC_MASK;
+        const r = flatMem && jcTag[h] === lo && pc === lo ? jcRegion[h] : this.lookup(pc, lo, hi);
         if (r !== undefined) {
           cur = r;
+          entries++;
           P[1] = 0;
           P[2] = budget - count;
           NUM[1] = base + count;
           const next = r.fn(ctx, lo, hi);
           const done = P[1];
-          this.stats.translatedInsns += done;
+          translated += done;
           count += done;
-          pc = sysMem ? P[4] * 4294967296 + (next >>> 0) : next;
-          if (!sysMem) this.noteExit(r, next);
+          if (sysMem) pc = P[4] * 4294967296 + (next >>> 0);
+          else {
+            pc = next;
+            this.noteExit(r, next);
+          }
           if (done > 0) continue;
         }
         // Cold code, a fetch fault, or a budget that ends inside the next block: the
@@ -182,7 +192,7 @@ export class Translator implements Engine {
         NUM[0] = this.exactPc(pc); NUM[1] = base + count;
         const exit = this.cold.run(budget - count);
         const done = NUM[1] - base - count;
-        this.stats.interpretedInsns += done;
+        stats.interpretedInsns += done;
         count += done;
         if (exit.kind === 'trap') return exit;
         pc = NUM[0];
@@ -191,7 +201,7 @@ export class Translator implements Engine {
       if (!(e instanceof GuestTrap)) throw e;
       if (cur) {
         const done = P[1] + P[0];
-        this.stats.translatedInsns += done;
+        translated += done;
         count += done;
         const at = cur.blocks.get(P[3])![P[0]].pc;
         pc = sysMem ? cur.hi * 4294967296 + (at >>> 0) : at;
@@ -199,6 +209,10 @@ export class Translator implements Engine {
       NUM[0] = this.exactPc(pc);
       NUM[1] = base + count;
       return { kind: 'trap', cause: e.cause, tval: e.tval };
+    } finally {
+      stats.jumpCacheLookups += lookups;
+      stats.regionEntries += entries;
+      stats.translatedInsns += translated;
     }
     NUM[0] = this.exactPc(pc);
     NUM[1] = base + count;
@@ -217,7 +231,6 @@ export class Translator implements Engine {
     const flat = this.flatMem;
     if (flat && !(pc >= 0 && pc < flat.size && (flat.perm[pc >>> PAGE_SHIFT] & PROT_X) !== 0)) return undefined;
     const h = (lo >>> 1) & JC_MASK;
-    this.stats.jumpCacheLookups++;
     const r = this.jcTag[h] === lo && this.jcHi[h] === hi ? this.jcRegion[h] : this.findRegion(lo, hi, h);
     if (r !== undefined && !flat && this.codeHostPage(lo, hi) !== r.hostPage) {
       this.dropRegion(r);
@@ -439,7 +452,7 @@ export class Translator implements Engine {
     const s = this.stats;
     const lookups = s.jumpCacheLookups, hits = lookups - s.jumpCacheMisses;
     return `jit: ${s.blocksTranslated} blocks translated (${s.blocksJoined} joined into a region from outside it) in ${s.regionsCompiled} region compiles, ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
-      `${s.flushes} flushes, ${s.invalidations} invalidations; ${lookups} region entries, jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
+      `${s.flushes} flushes, ${s.invalidations} invalidations; ${s.regionEntries} region entries, jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
       `${totalInsns ? ((100 * s.translatedInsns) / totalInsns).toFixed(1) : '0'}% of instructions in translated code`;
   }
 
