@@ -42,6 +42,9 @@ const fstore = (r: string, off: string, fr: string) =>
 
 const illegal = 'trap(2, raw >>> 0)';
 
+/** rd <- two words; `| 0`: they are int32 even where an engine keeps registers in variables. */
+const writeWords = (lo: string, hi: string) => `(tl = ${lo}, th = ${hi}, rd !== 0 && (XW[rd << 1] = tl | 0, XW[(rd << 1) | 1] = th | 0))`;
+
 /** A signed 64-bit bigint split into dl, dh; and two words joined into one. */
 export const bigToWords = (b: string) => `(sb = ${b}, dl = Number(BigInt.asIntN(32, sb)), dh = Number(sb >> 32n))`;
 export const wordsToBig = (lo: string, hi: string) => `((BigInt(${hi}) << 32n) | BigInt(${lo} >>> 0))`;
@@ -65,9 +68,8 @@ export const interpreterVocabulary: Vocabulary = {
     // int32, declared once by the generated function) so templates compose like statements.
     WX: (v) => `(tb = ${v}, rd !== 0 && (X[rd] = tb))`,
     WX32: (v) => `(tn = (${v}) | 0, rd !== 0 && (XW[rd << 1] = tn, XW[(rd << 1) | 1] = tn >> 31))`,
-    // `| 0`: the words are int32 even where an engine keeps registers in variables.
-    WXW: (lo, hi) => `(tl = ${lo}, th = ${hi}, rd !== 0 && (XW[rd << 1] = tl | 0, XW[(rd << 1) | 1] = th | 0))`,
-    WXN: (v) => `(tv = ${v}, tl = tv | 0, th = Math.floor(tv / 4294967296), rd !== 0 && (XW[rd << 1] = tl, XW[(rd << 1) | 1] = th | 0))`,
+    WXW: writeWords,
+    WXN: (v) => `(tv = ${v}, ${writeWords('tv', 'Math.floor(tv / 4294967296)')})`,
     XLO: (r) => `XW[(${r}) << 1]`,
     XHI: (r) => `XW[((${r}) << 1) | 1]`,
     i64: (e) => `BigInt.asIntN(64, ${e})`,

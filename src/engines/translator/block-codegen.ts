@@ -46,9 +46,9 @@ function expanded(def: InsnDef, v: Vocabulary): Expanded {
 /**
  * Fields become literals in translated code (V8 folds them, and declarations would cost
  * bytecode), so that each access to the register file can become a local variable (`x5l`,
- * `x5h`: the low and high word of x5). The
- * vocabularies spell register accesses in these forms only; anything else is an error at
- * translation time (and in test/engines/translator.test.ts, for every instruction).
+ * `x5h`: the low and high word of x5). The vocabularies spell register accesses in these
+ * forms only; anything else is an error at translation time (and in
+ * test/engines/translator.test.ts, for every instruction).
  */
 const REGISTER_ACCESS: [RegExp, string][] = [
   [/(?<![\w$.])XW\[\(?(\d+)\)? << 1\]/g, 'x$1l'],
@@ -88,8 +88,6 @@ function translated(ins: BlockInsn, v: Vocabulary): Translated {
   return t;
 }
 
-const mentions = (code: string, name: string) => new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(code);
-
 /** Every instruction's translation (a check that the vocabulary's register accesses are all understood). */
 export function translateForCheck(ins: BlockInsn, model: MemoryModel): string { return translated(ins, model.vocabulary).code; }
 
@@ -126,7 +124,8 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
       t.regs.forEach((r) => regs.add(r));
       t.written.forEach((r) => written.add(r));
       // Only what the code names: every declaration costs bytecode, and V8's tier-up waits longer for bigger functions.
-      const decls = [...[`pc = ${ins.pc}`, `len = ${ins.len}`, `raw = ${ins.raw >>> 0}`].filter((d) => mentions(t.code, d.split(' ')[0]))];
+      const values = { pc: ins.pc, len: ins.len, raw: ins.raw >>> 0 };
+      const decls = usedFields(t.code, ['pc', 'len', 'raw'] as const).map((f) => `${f} = ${values[f]}`);
       // instret reads (CSRs) see the instructions this call retired before the block, too.
       if (/\bicount\b/.test(t.code)) decls.push(`icount = icnt + ${k}`);
       // A store may have reached a device or code, a CSR write changed the context: in the

@@ -229,7 +229,7 @@ export class Translator implements Engine {
    */
   private lookup(pc: number, lo: number, hi: number): Region | undefined {
     const flat = this.flatMem;
-    if (flat && !(pc >= 0 && pc < flat.size && (flat.perm[pc >>> PAGE_SHIFT] & PROT_X) !== 0)) return undefined;
+    if (flat && !Translator.executable(flat, pc)) return undefined;
     const h = (lo >>> 1) & JC_MASK;
     const r = this.jcTag[h] === lo && this.jcHi[h] === hi ? this.jcRegion[h] : this.findRegion(lo, hi, h);
     if (r !== undefined && !flat && this.codeHostPage(lo, hi) !== r.hostPage) {
@@ -237,6 +237,11 @@ export class Translator implements Engine {
       return undefined;
     }
     return r;
+  }
+
+  /** Whether the process VM may fetch at pc (otherwise the interpreter raises the fault). */
+  private static executable(flat: FlatMemory, pc: number): boolean {
+    return pc >= 0 && pc < flat.size && (flat.perm[pc >>> PAGE_SHIFT] & PROT_X) !== 0;
   }
 
   /** Cache key of the virtual page holding (lo, hi). */
@@ -287,7 +292,7 @@ export class Translator implements Engine {
   private join(r: Region, pc: number): void {
     const flat = this.flatMem!;
     if (r.dropped || r.source.length > REGION_SOURCE_LIMIT || r.blocks.has(pc)) return;
-    if (!(pc >= 0 && pc < flat.size && (flat.perm[pc >>> PAGE_SHIFT] & PROT_X) !== 0)) return;
+    if (!Translator.executable(flat, pc)) return;
     const t0 = performance.now();
     if (r.pending.has(pc)) {
       this.compile(r);
@@ -298,7 +303,6 @@ export class Translator implements Engine {
     const page = pc >>> PAGE_SHIFT;
     const insns = this.decodeBlock(pc, page);
     if (insns.length === 0) return;
-    this.addBlock(r, pc, insns);
     if (page !== r.page) {
       r.guestPages.add(page);
       let set = this.guests.get(page);
@@ -307,15 +311,16 @@ export class Translator implements Engine {
     }
     flat.perm[page] |= CODE;
     this.stats.blocksJoined++;
-    if (r.pending.size * BATCH_FRACTION >= r.blocks.size) this.compile(r);
+    this.addBlock(r, pc, insns);
     this.stats.translationMs += performance.now() - t0;
   }
 
-  /** Queues a hot block for its region's next recompile. */
+  /** Queues a hot block for its region's next recompile, and recompiles when the batch is due. */
   private addBlock(r: Region, pc: number, insns: BlockInsn[]): void {
     r.pending.set(pc, insns);
     this.blockCount++;
     this.stats.blocksCached = this.blockCount;
+    if (r.pending.size * BATCH_FRACTION >= r.blocks.size) this.compile(r);
   }
 
   /** Regenerates and recompiles a region with the blocks waiting for it. */
@@ -386,10 +391,9 @@ export class Translator implements Engine {
       r = { page, hostPage, hi, fn: () => pc, blocks: new Map(), pending: new Map(), source: '', guestPages: new Set(), dropped: false };
       list.push(r);
     }
-    this.addBlock(r, pc, insns);
     if (this.flatMem) this.flatMem.perm[page] |= CODE;
     else this.sysMem!.markCode(hostPage);
-    if (r.pending.size * BATCH_FRACTION >= r.blocks.size) this.compile(r);
+    this.addBlock(r, pc, insns);
     this.stats.translationMs += performance.now() - t0;
     return r.blocks.has(pc) ? r : undefined;
   }

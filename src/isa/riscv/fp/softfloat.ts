@@ -479,15 +479,19 @@ export function eq32(a: number, b: number, st: Int32Array): number {
   return toF32(a) === toF32(b) ? 1 : 0;
 }
 
-export function lt32(a: number, b: number, st: Int32Array): number {
-  if (isNaN32(a) || isNaN32(b)) { st[0]! |= NV; return 0; }
-  return toF32(a) < toF32(b) ? 1 : 0;
+/** flt / fle on values as doubles (every f32 and f64 is one): any NaN is invalid and compares false. */
+function ltN(x: number, y: number, st: Int32Array): number {
+  if (x !== x || y !== y) { st[0]! |= NV; return 0; }
+  return x < y ? 1 : 0;
 }
 
-export function le32(a: number, b: number, st: Int32Array): number {
-  if (isNaN32(a) || isNaN32(b)) { st[0]! |= NV; return 0; }
-  return toF32(a) <= toF32(b) ? 1 : 0;
+function leN(x: number, y: number, st: Int32Array): number {
+  if (x !== x || y !== y) { st[0]! |= NV; return 0; }
+  return x <= y ? 1 : 0;
 }
+
+export function lt32(a: number, b: number, st: Int32Array): number { return ltN(toF32(a), toF32(b), st); }
+export function le32(a: number, b: number, st: Int32Array): number { return leN(toF32(a), toF32(b), st); }
 
 /** f64 compares on the register file (F: raw bits, FD: the same cells as doubles); NaNs take the bit-exact path. */
 export function eq64reg(F: BigInt64Array, FD: Float64Array, rs1: number, rs2: number, st: Int32Array): number {
@@ -495,17 +499,8 @@ export function eq64reg(F: BigInt64Array, FD: Float64Array, rs1: number, rs2: nu
   return x === x && y === y ? (x === y ? 1 : 0) : eq64(F[rs1]!, F[rs2]!, st);
 }
 
-export function lt64reg(_F: BigInt64Array, FD: Float64Array, rs1: number, rs2: number, st: Int32Array): number {
-  const x = FD[rs1]!, y = FD[rs2]!;
-  if (x !== x || y !== y) { st[0]! |= NV; return 0; }
-  return x < y ? 1 : 0;
-}
-
-export function le64reg(_F: BigInt64Array, FD: Float64Array, rs1: number, rs2: number, st: Int32Array): number {
-  const x = FD[rs1]!, y = FD[rs2]!;
-  if (x !== x || y !== y) { st[0]! |= NV; return 0; }
-  return x <= y ? 1 : 0;
-}
+export function lt64reg(_F: BigInt64Array, FD: Float64Array, rs1: number, rs2: number, st: Int32Array): number { return ltN(FD[rs1]!, FD[rs2]!, st); }
+export function le64reg(_F: BigInt64Array, FD: Float64Array, rs1: number, rs2: number, st: Int32Array): number { return leN(FD[rs1]!, FD[rs2]!, st); }
 
 export function eq64(a: bigint, b: bigint, st: Int32Array): number {
   const ka = nanKind64(a), kb = nanKind64(b);
@@ -516,17 +511,8 @@ export function eq64(a: bigint, b: bigint, st: Int32Array): number {
   return toF64(a) === toF64(b) ? 1 : 0;
 }
 
-export function lt64(a: bigint, b: bigint, st: Int32Array): number {
-  const x = toF64(a), y = toF64(b);
-  if (x !== x || y !== y) { st[0]! |= NV; return 0; }
-  return x < y ? 1 : 0;
-}
-
-export function le64(a: bigint, b: bigint, st: Int32Array): number {
-  const x = toF64(a), y = toF64(b);
-  if (x !== x || y !== y) { st[0]! |= NV; return 0; }
-  return x <= y ? 1 : 0;
-}
+export function lt64(a: bigint, b: bigint, st: Int32Array): number { return ltN(toF64(a), toF64(b), st); }
+export function le64(a: bigint, b: bigint, st: Int32Array): number { return leN(toF64(a), toF64(b), st); }
 
 // ---------------------------------------------------------------------------
 // fclass: bit 0 -inf, 1 -normal, 2 -subnormal, 3 -0, 4 +0, 5 +subnormal,
