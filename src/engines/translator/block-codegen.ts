@@ -92,6 +92,25 @@ function translated(ins: BlockInsn, v: Vocabulary): Translated {
 export function translateForCheck(ins: BlockInsn, model: MemoryModel): string { return translated(ins, model.vocabulary).code; }
 
 /**
+ * Blocks in address order, except that a block's fall-through successor (when in the region)
+ * comes right after it: the block then falls into the next case without a trip through the
+ * switch. (Blocks can overlap: one entered in the middle of another.)
+ */
+function fallThroughOrder(blocks: BlockInsn[][]): BlockInsn[][] {
+  const byStart = new Map(blocks.map((insns) => [insns[0].pc, insns]));
+  const placed = new Set<BlockInsn[]>(), order: BlockInsn[][] = [];
+  for (const first of [...blocks].sort((x, y) => (x[0].pc >>> 0) - (y[0].pc >>> 0))) {
+    for (let b: BlockInsn[] | undefined = first; b && !placed.has(b);) {
+      placed.add(b);
+      order.push(b);
+      const last = b[b.length - 1];
+      b = byStart.get((last.pc + last.len) | 0);
+    }
+  }
+  return order;
+}
+
+/**
  * The function body for a region: the hot blocks of one guest page, as cases of a switch in a
  * loop, so control moves between them (loops, if/else, calls within the page) without leaving
  * translated code. Called as fn(C, entryPc). Guest integer registers live in local variables
@@ -113,6 +132,7 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
   const regs = new Set<number>(), written = new Set<number>();
   // Blocks are numbered: the switch runs on dense numbers (a jump table), and a block's static
   // successors are found by comparing pc with at most two constants.
+  blocks = fallThroughOrder(blocks);
   const index = new Map(blocks.map((insns, i) => [insns[0].pc, i]));
   let cases = '', entries = '';
   for (const [i, insns] of blocks.entries()) {
@@ -136,12 +156,27 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
     });
     const next = [(last.pc + last.len) | 0];
     if (last.def.imm === 'B' || last.def.imm === 'J') next.push((last.pc + operand('imm', last.def.imm, last.word)) | 0);
-    const successor = next.filter((a) => index.has(a)).map((a) => `pc === ${a} ? ${index.get(a)} : `).join('');
-    cases += `    case ${i}: {
-      if (icnt + ${n} > budget) break run;
+    // A block that branches to itself (a tight loop) repeats without leaving its case.
+    const selfLoop = next[1] === start;
+    const following = selfLoop ? next.slice(0, 1) : next;
+    const fallInto = i + 1 < blocks.length && following.includes(blocks[i + 1][0].pc) ? blocks[i + 1][0].pc : undefined;
+    const successor = following.filter((a) => index.has(a) && a !== fallInto).map((a) => `pc === ${a} ? ${index.get(a)} : `).join('');
+    const stop = sys ? ` if (SYS[${SYS_STOP}] !== 0) break run;` : '';
+    const block = `      if (icnt + ${n} > budget) break run;
       blk = ${start};
       let npc = ${(last.pc + last.len) | 0};
-${body}      icnt += ${n}; pc = npc; b = ${successor}-1;${sys ? ` if (SYS[${SYS_STOP}] !== 0) break run;` : ''} continue;
+${body}      icnt += ${n}; pc = npc;${stop}`;
+    const leave = fallInto !== undefined ? `if (pc !== ${fallInto}) { b = ${successor}-1; continue; }` : `b = ${successor}-1; continue;`;
+    cases += selfLoop
+      ? `    case ${i}: {
+      do {
+${block}
+      } while (pc === ${start});
+      ${leave}
+    }
+`
+      : `    case ${i}: {
+${block} ${leave}
     }
 `;
     entries += `      case ${start}: b = ${i}; continue run;
