@@ -55,9 +55,10 @@ export class FlatMemory {
   readonly codeWriteListeners = new Set<(firstPage: number, lastPage: number) => void>();
 
   /**
-   * `wasm`: back the memory with a WebAssembly.Memory (for engines that emit WebAssembly). Off by
-   * default: measured on Node 20, JavaScript typed-array access into a wasm memory's buffer is
-   * about 20% slower than into a plain ArrayBuffer.
+   * `wasm`: back the memory with a WebAssembly.Memory (for engines that emit WebAssembly). Off
+   * while no engine emits WebAssembly. (An early measurement found JavaScript typed-array access
+   * into a wasm memory's buffer ~20% slower; bench/prototypes/wasm-backend.ts found no difference
+   * on Node 20.20, for plain loops and for the translator alike.)
    */
   constructor(size: number, opts: { wasm?: boolean } = {}) {
     if (size % 65536 !== 0 || size <= 0 || size > 2 ** 32) throw new RangeError(`guest memory size ${size} must be a positive multiple of 64 KiB up to 4 GiB`);
