@@ -33,10 +33,10 @@ options:
   --trace FILE           write every executed instruction, disassembled, to FILE
   --stats                print instructions retired, wall time and guest MIPS on exit
   --max-insns N          stop the guest after N instructions
-  --engine NAME          execution engine: interp (default), jit (translates hot
-                         code to JavaScript) or check (runs both in lockstep and stops
-                         at the first divergence with a report, exit status ${DIVERGENCE_STATUS});
-                         --trace always uses interp
+  --engine NAME          execution engine: jit (default: interprets cold code and
+                         translates hot code to JavaScript), interp (interprets all) or
+                         check (runs both in lockstep and stops at the first divergence
+                         with a report, exit status ${DIVERGENCE_STATUS}); --trace always uses interp
   --jit-threshold N      entries of a block before the jit translates it (default 32)
   -h, --help             show this help
 
@@ -63,7 +63,7 @@ interface RunOptions {
 function parseRunArgs(argv: string[]): RunOptions {
   const o: RunOptions = {
     env: new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
-    memorySize: 2 ** 31, strace: false, mounts: [], defaultMount: true, stats: false, engine: 'interp', program: '', args: [],
+    memorySize: 2 ** 31, strace: false, mounts: [], defaultMount: true, stats: false, engine: 'jit', program: '', args: [],
   };
   let k = 0;
   const value = (opt: string) => {
