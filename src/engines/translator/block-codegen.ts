@@ -96,7 +96,7 @@ export function translateForCheck(ins: BlockInsn, model: MemoryModel): string { 
  * comes right after it: the block then falls into the next case without a trip through the
  * switch. (Blocks can overlap: one entered in the middle of another.)
  */
-function fallThroughOrder(blocks: BlockInsn[][]): BlockInsn[][] {
+export function regionLayout(blocks: BlockInsn[][]): BlockInsn[][] {
   const byStart = new Map(blocks.map((insns) => [insns[0].pc, insns]));
   const placed = new Set<BlockInsn[]>(), order: BlockInsn[][] = [];
   for (const first of [...blocks].sort((x, y) => (x[0].pc >>> 0) - (y[0].pc >>> 0))) {
@@ -113,7 +113,9 @@ function fallThroughOrder(blocks: BlockInsn[][]): BlockInsn[][] {
 /**
  * The function body for a region: the hot blocks of one guest page, as cases of a switch in a
  * loop, so control moves between them (loops, if/else, calls within the page) without leaving
- * translated code. Called as fn(C, entryPc). Guest integer registers live in local variables
+ * translated code. `blocks` come in the order of regionLayout, and case k is blocks[k]. Called
+ * as fn(C, entryPc, entryHi, entryCase): entryCase is the case of the block at entryPc when the
+ * caller knows it, -1 otherwise (the region then finds it from the pc). Guest integer registers live in local variables
  * while the region runs (loaded on entry, stored back on every way out, a trap included), so
  * V8 can keep them in machine registers. Contract with the dispatcher (translator.ts):
  * - P[2] is the budget: a block that would take the count of instructions retired in this
@@ -132,7 +134,6 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
   const regs = new Set<number>(), written = new Set<number>();
   // Blocks are numbered: the switch runs on dense numbers (a jump table), and a block's static
   // successors are found by comparing pc with at most two constants.
-  blocks = fallThroughOrder(blocks);
   const index = new Map(blocks.map((insns, i) => [insns[0].pc, i]));
   let cases = '', entries = '';
   for (const [i, insns] of blocks.entries()) {
@@ -201,7 +202,7 @@ ${entries}      }
   const used = model.bindings.filter((b) => b === 'XW' || new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(text));
   return `const P = C.P${used.map((b) => `, ${b} = C.${b}`).join('')};
   ${TEMPS}
-  let pc = entry${sys ? ', PCHI = entryHi' : ''}, b = -1, icnt = 0, blk = 0, at = 0, x0l = 0, x0h = 0${load.map((l) => `, ${l}`).join('')};
+  let pc = entry${sys ? ', PCHI = entryHi' : ''}, b = entryCase, icnt = 0, blk = 0, at = 0, x0l = 0, x0h = 0${load.map((l) => `, ${l}`).join('')};
   const budget = P[2];
   ${text}`;
 }

@@ -29,7 +29,7 @@ import { GuestTrap, trap } from '../../machine/trap.js';
 import type { MemoryModel } from '../codegen/memory-model.js';
 import { BUDGET_EXIT, type Engine, type Exit } from '../engine.js';
 import { contextObject, Interpreter, memoryModel, type GuestMemory } from '../interpreter/interpreter.js';
-import { regionSource, type BlockInsn } from './block-codegen.js';
+import { regionLayout, regionSource, type BlockInsn } from './block-codegen.js';
 
 export interface TranslatorOptions {
   /** Entries of a block start before it is translated. */
@@ -48,7 +48,9 @@ interface Region {
   hostPage: number;
   /** High word of the page's addresses (system VM). */
   hi: number;
-  fn: (C: unknown, entry: number, entryHi: number) => number;
+  fn: (C: unknown, entry: number, entryHi: number, entryCase: number) => number;
+  /** The case number of each block in the region's function (block-codegen.ts). */
+  cases: Map<number, number>;
   /** Hot blocks by start pc: their instructions (for precise traps and recompiling). */
   blocks: Map<number, BlockInsn[]>;
   /** Hot blocks waiting for the next recompile (they run on the interpreter meanwhile). */
@@ -123,6 +125,8 @@ export class Translator implements Engine {
   private readonly jcTag = new Int32Array(1 << JC_BITS).fill(-1);
   private readonly jcHi = new Int32Array(1 << JC_BITS);
   private readonly jcRegion: (Region | undefined)[] = new Array(1 << JC_BITS).fill(undefined);
+  /** The case of the entry's block in its region's function: entering needs no search by pc. */
+  private readonly jcCase = new Int32Array(1 << JC_BITS).fill(-1);
   /** Per jump-cache slot: the region that last left for it, and how many times in a row. */
   private readonly exitFrom: (Region | undefined)[] = new Array(1 << JC_BITS).fill(undefined);
   private readonly exitCount = new Int32Array(1 << JC_BITS);
@@ -154,7 +158,7 @@ export class Translator implements Engine {
   }
 
   run(budget: number): Exit {
-    const { hart, P, ctx, sysMem, flatMem, jcTag, jcRegion, stats } = this;
+    const { hart, P, ctx, sysMem, flatMem, jcTag, jcRegion, jcCase, stats } = this;
     const NUM = hart.num, SYS = sysMem ? sysMem.sys : NO_STOP;
     const base = NUM[1];
     let count = 0, lookups = 0, entries = 0, translated = 0;
@@ -168,14 +172,15 @@ export class Translator implements Engine {
         // A jump-cache hit in the process VM needs no other check: changing the protection
         // of a page drops its translations, and with them these entries.
         const h = (lo >>> 1) & JC_MASK;
-        const r = flatMem && jcTag[h] === lo && pc === lo ? jcRegion[h] : this.lookup(pc, lo, hi);
+        const hit = flatMem !== undefined && jcTag[h] === lo && pc === lo;
+        const r = hit ? jcRegion[h] : this.lookup(pc, lo, hi);
         if (r !== undefined) {
           cur = r;
           entries++;
           P[1] = 0;
           P[2] = budget - count;
           NUM[1] = base + count;
-          const next = r.fn(ctx, lo, hi);
+          const next = r.fn(ctx, lo, hi, hit ? jcCase[h] : -1);
           const done = P[1];
           translated += done;
           count += done;
@@ -273,6 +278,7 @@ export class Translator implements Engine {
     this.jcTag[h] = pc;
     this.jcHi[h] = hi;
     this.jcRegion[h] = r;
+    this.jcCase[h] = r.cases.get(pc) ?? -1;
     return r;
   }
 
@@ -328,8 +334,12 @@ export class Translator implements Engine {
     for (const [pc, insns] of r.pending) r.blocks.set(pc, insns);
     this.stats.blocksTranslated += r.pending.size;
     r.pending.clear();
-    r.source = regionSource([...r.blocks.values()], this.model, this.sysMem ? r.hi : undefined);
-    r.fn = new Function('C', 'entry', 'entryHi', r.source) as Region['fn'];
+    const layout = regionLayout([...r.blocks.values()]);
+    r.cases = new Map(layout.map((insns, k) => [insns[0].pc, k]));
+    r.source = regionSource(layout, this.model, this.sysMem ? r.hi : undefined);
+    r.fn = new Function('C', 'entry', 'entryHi', 'entryCase', r.source) as Region['fn'];
+    // Jump-cache entries for this region name its old case numbers.
+    for (let h = 0; h < this.jcRegion.length; h++) if (this.jcRegion[h] === r) this.jcCase[h] = r.cases.get(this.jcTag[h]) ?? -1;
     this.stats.regionsCompiled++;
   }
 
@@ -388,7 +398,7 @@ export class Translator implements Engine {
     if (!list) this.regions.set(page, (list = []));
     let r = list[list.length - 1];
     if (!r || r.source.length > REGION_SOURCE_LIMIT) {
-      r = { page, hostPage, hi, fn: () => pc, blocks: new Map(), pending: new Map(), source: '', guestPages: new Set(), dropped: false };
+      r = { page, hostPage, hi, fn: () => pc, cases: new Map(), blocks: new Map(), pending: new Map(), source: '', guestPages: new Set(), dropped: false };
       list.push(r);
     }
     if (this.flatMem) this.flatMem.perm[page] |= CODE;
