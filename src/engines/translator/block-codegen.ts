@@ -115,9 +115,9 @@ export function regionLayout(blocks: BlockInsn[][]): BlockInsn[][] {
  * loop, so control moves between them (loops, if/else, calls within the page) without leaving
  * translated code. `blocks` come in the order of regionLayout, and case k is blocks[k]. Called
  * as fn(C, entryPc, entryHi, entryCase): entryCase is the case of the block at entryPc when the
- * caller knows it, -1 otherwise (the region then finds it from the pc). Guest integer registers live in local variables
- * while the region runs (loaded on entry, stored back on every way out, a trap included), so
- * V8 can keep them in machine registers. Contract with the dispatcher (translator.ts):
+ * caller knows it, -1 otherwise (the region then finds it from the pc). Guest integer
+ * registers live in local variables while the region runs (loaded on entry, stored back on
+ * every way out, a trap included), so V8 can keep them in machine registers. Contract with the dispatcher (translator.ts):
  * - P[2] is the budget: a block that would take the count of instructions retired in this
  *   call beyond it is not started; on return P[1] holds that count;
  * - when a trap leaves the region, P[3] holds the start of the block it came from and P[0] the
