@@ -45,6 +45,12 @@ const illegal = 'trap(2, raw >>> 0)';
 /** rd <- two words; `| 0`: they are int32 even where an engine keeps registers in variables. */
 const writeWords = (lo: string, hi: string) => `(tl = ${lo}, th = ${hi}, rd !== 0 && (XW[rd << 1] = tl | 0, XW[(rd << 1) | 1] = th | 0))`;
 
+/** (alo, ahi) < (blo, bhi) as 64-bit values: the high words decide (signed or not), then the low words unsigned. */
+const lessWords = (unsigned: boolean, alo: string, ahi: string, blo: string, bhi: string) => {
+  const high = (w: string) => (unsigned ? `((${w}) >>> 0)` : `(${w})`);
+  return `(${high(ahi)} < ${high(bhi)} || ((${ahi}) === (${bhi}) && ((${alo}) >>> 0) < ((${blo}) >>> 0)))`;
+};
+
 /** A signed 64-bit bigint split into dl, dh; and two words joined into one. */
 export const bigToWords = (b: string) => `(sb = ${b}, dl = Number(BigInt.asIntN(32, sb)), dh = Number(sb >> 32n))`;
 export const wordsToBig = (lo: string, hi: string) => `((BigInt(${hi}) << 32n) | BigInt(${lo} >>> 0))`;
@@ -75,10 +81,10 @@ export const interpreterVocabulary: Vocabulary = {
     i64: (e) => `BigInt.asIntN(64, ${e})`,
     u64: (e) => `BigInt.asUintN(64, ${e})`,
     EQ: (a, b) => `(XW[(${a}) << 1] === XW[(${b}) << 1] && XW[((${a}) << 1) | 1] === XW[((${b}) << 1) | 1])`,
-    LT: (a, b) => `(XW[((${a}) << 1) | 1] < XW[((${b}) << 1) | 1] || ` +
-      `(XW[((${a}) << 1) | 1] === XW[((${b}) << 1) | 1] && (XW[(${a}) << 1] >>> 0) < (XW[(${b}) << 1] >>> 0)))`,
-    LTU: (a, b) => `((XW[((${a}) << 1) | 1] >>> 0) < (XW[((${b}) << 1) | 1] >>> 0) || ` +
-      `(XW[((${a}) << 1) | 1] === XW[((${b}) << 1) | 1] && (XW[(${a}) << 1] >>> 0) < (XW[(${b}) << 1] >>> 0)))`,
+    LT: (a, b) => lessWords(false, `XW[(${a}) << 1]`, `XW[((${a}) << 1) | 1]`, `XW[(${b}) << 1]`, `XW[((${b}) << 1) | 1]`),
+    LTU: (a, b) => lessWords(true, `XW[(${a}) << 1]`, `XW[((${a}) << 1) | 1]`, `XW[(${b}) << 1]`, `XW[((${b}) << 1) | 1]`),
+    LTW: (alo, ahi, blo, bhi) => lessWords(false, alo, ahi, blo, bhi),
+    LTUW: (alo, ahi, blo, bhi) => lessWords(true, alo, ahi, blo, bhi),
     ADDR: exactAddr,
     // pc is an int32 in the engine; a target outside that range parks in NUM[3] (hart.ts: NUM_FAR_PC).
     JALR_TARGET: (r, off) => `((XW[((${r}) << 1) | 1] === 0 && XW[(${r}) << 1] >= 0 && (ea = (XW[(${r}) << 1] + ${off}) | 0) >= 0) ? ` +

@@ -17,6 +17,7 @@
  *   WXN(v)        rd <- v, an integer-valued number (exact below 2^53: addresses, link values)
  *   i64(e) u64(e) BigInt.asIntN(64, e) / BigInt.asUintN(64, e)
  *   EQ(a, b) LT(a, b) LTU(a, b)  X[a] == X[b], X[a] < X[b] signed and unsigned (word-wise, no bigint)
+ *   LTW(alo, ahi, blo, bhi) LTUW(...)  the same order on 64-bit values given as two int32 words
  *   ADDR(r, off)  X[r] + off as a number (exact for any address a mapping can hold)
  *   LOAD_B/BU/H/HU/W/WU(a)  number results; LOAD_D(rs1, 0) bigint
  *   LOAD_DW(rs1, off)  the doubleword as two int32 words, left in dl (low) and dh (high)
@@ -118,8 +119,8 @@ const sra64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
 const opImm = (name: string, f3: string, exec: string) => def(name, 'I', I(f3, '0010011'), 'I', 'rd,rs1,imm', exec);
 opImm('addi', '000', 'const l = (XLO(rs1) >>> 0) + imm; WXW(l | 0, XHI(rs1) + (l > 4294967295 ? 1 : l < 0 ? -1 : 0))');
 // imm >> 31 is the high word of the sign-extended immediate.
-opImm('slti', '010', 'WX32(XHI(rs1) < imm >> 31 || (XHI(rs1) === imm >> 31 && (XLO(rs1) >>> 0) < (imm >>> 0)) ? 1 : 0)');
-opImm('sltiu', '011', 'WX32((XHI(rs1) >>> 0) < (imm >> 31) >>> 0 || (XHI(rs1) === imm >> 31 && (XLO(rs1) >>> 0) < (imm >>> 0)) ? 1 : 0)');
+opImm('slti', '010', 'WX32(LTW(XLO(rs1), XHI(rs1), imm, imm >> 31) ? 1 : 0)');
+opImm('sltiu', '011', 'WX32(LTUW(XLO(rs1), XHI(rs1), imm, imm >> 31) ? 1 : 0)');
 opImm('xori', '100', 'WXW(XLO(rs1) ^ imm, XHI(rs1) ^ (imm >> 31))');
 opImm('ori', '110', 'WXW(XLO(rs1) | imm, XHI(rs1) | (imm >> 31))');
 opImm('andi', '111', 'WXW(XLO(rs1) & imm, XHI(rs1) & (imm >> 31))');
