@@ -2,7 +2,8 @@
  * RV64GC: every base instruction, its encoding and its meaning, written once.
  *
  * An instruction's meaning (`exec`) is a JavaScript statement template written against a small
- * vocabulary. Each consumer gives the vocabulary its own expansion: the interpreter generator
+ * vocabulary. The integer instructions (RV64IM) are given as typed operations instead (int-ops.ts),
+ * which backends with 64-bit integers lower directly and from which their templates are made. Each consumer gives the vocabulary its own expansion: the interpreter generator
  * turns fields into values decoded at run time, the translator into constants of one
  * instruction, an analysis into records of what is read and written. Compressed instructions
  * have no meaning of their own: compressed.ts expands each onto one of these.
@@ -38,6 +39,7 @@
  *                 (a user-mode process VM raises illegal instruction)
  */
 import { pattern, type ImmFormat } from './encoding.js';
+import { jsTemplate, type AccessSize, type Cond, type IntOp, type Op32, type Op64 } from './int-ops.js';
 export type { ImmFormat };
 
 export type Ext = 'I' | 'M' | 'A' | 'F' | 'D' | 'Zicsr' | 'Zifencei' | 'Priv';
@@ -62,97 +64,98 @@ export interface InsnDef {
   imm: ImmFormat;
   /** Operand syntax for the disassembler, e.g. 'rd,rs1,rs2' or 'frd,imm(rs1)'. */
   args: string;
+  /** The meaning as a statement template in the vocabulary above. */
   exec: string;
+  /** The meaning as a typed integer operation (int-ops.ts), where it is one; `exec` is lowered from it. */
+  op?: IntOp;
   flags: InsnFlags;
 }
 
 export const INSNS: InsnDef[] = [];
 
-function def(name: string, ext: Ext, bits: string, imm: ImmFormat, args: string, exec: string, flags: InsnFlags = {}): void {
-  INSNS.push({ name, ext, ...pattern(bits), imm, args, exec, flags });
+/** Defines an instruction; its meaning is a template, or an integer operation the template is lowered from. */
+function def(name: string, ext: Ext, bits: string, imm: ImmFormat, args: string, meaning: string | IntOp, flags: InsnFlags = {}): void {
+  const exec = typeof meaning === 'string' ? meaning : jsTemplate(meaning);
+  INSNS.push({ name, ext, ...pattern(bits), imm, args, exec, ...(typeof meaning === 'string' ? {} : { op: meaning }), flags });
 }
 
 // ---------------------------------------------------------------- RV64I
 const R = (f7: string, f3: string, opc: string) => `${f7} ..... ..... ${f3} ..... ${opc}`;
 const I = (f3: string, opc: string) => `............ ..... ${f3} ..... ${opc}`;
 
-def('lui', 'I', '.................... ..... 0110111', 'U', 'rd,uimm', 'WX32(imm)');
-def('auipc', 'I', '.................... ..... 0010111', 'U', 'rd,uimm', 'WXN(PC + imm)');
-def('jal', 'I', '.................... ..... 1101111', 'J', 'rd,target', 'WXN(PC + LEN); NPC_REL(imm);', { branch: true });
-def('jalr', 'I', I('000', '1100111'), 'I', 'rd,imm(rs1)',
-  'const t = JALR_TARGET(rs1, imm); WXN(PC + LEN); NPC(t);', { branch: true, indirect: true });
+def('lui', 'I', '.................... ..... 0110111', 'U', 'rd,uimm', { k: 'lui' });
+def('auipc', 'I', '.................... ..... 0010111', 'U', 'rd,uimm', { k: 'auipc' });
+def('jal', 'I', '.................... ..... 1101111', 'J', 'rd,target', { k: 'jal' }, { branch: true });
+def('jalr', 'I', I('000', '1100111'), 'I', 'rd,imm(rs1)', { k: 'jalr' }, { branch: true, indirect: true });
 
-const branch = (name: string, f3: string, cond: string) =>
-  def(name, 'I', `....... ..... ..... ${f3} ..... 1100011`, 'B', 'rs1,rs2,target', `if (${cond}) NPC_REL(imm);`, { branch: true });
-branch('beq', '000', 'EQ(rs1, rs2)');
-branch('bne', '001', '!EQ(rs1, rs2)');
-branch('blt', '100', 'LT(rs1, rs2)');
-branch('bge', '101', '!LT(rs1, rs2)');
-branch('bltu', '110', 'LTU(rs1, rs2)');
-branch('bgeu', '111', '!LTU(rs1, rs2)');
+const branch = (name: string, f3: string, cond: Cond) =>
+  def(name, 'I', `....... ..... ..... ${f3} ..... 1100011`, 'B', 'rs1,rs2,target', { k: 'branch', cond }, { branch: true });
+branch('beq', '000', 'eq');
+branch('bne', '001', 'ne');
+branch('blt', '100', 'lt');
+branch('bge', '101', 'ge');
+branch('bltu', '110', 'ltu');
+branch('bgeu', '111', 'geu');
 
-const load = (name: string, f3: string, write: string) =>
-  def(name, 'I', I(f3, '0000011'), 'I', 'rd,imm(rs1)', write, { load: true });
-load('lb', '000', 'WX32(LOAD_B(rs1, imm))');
-load('lh', '001', 'WX32(LOAD_H(rs1, imm))');
-load('lw', '010', 'WX32(LOAD_W(rs1, imm))');
-load('ld', '011', 'LOAD_DW(rs1, imm); WXW(dl, dh)');
-load('lbu', '100', 'WX32(LOAD_BU(rs1, imm))');
-load('lhu', '101', 'WX32(LOAD_HU(rs1, imm))');
-load('lwu', '110', 'WXW(LOAD_W(rs1, imm), 0)');
+const load = (name: string, f3: string, size: AccessSize, signed: boolean) =>
+  def(name, 'I', I(f3, '0000011'), 'I', 'rd,imm(rs1)', { k: 'load', size, signed }, { load: true });
+load('lb', '000', 1, true);
+load('lh', '001', 2, true);
+load('lw', '010', 4, true);
+load('ld', '011', 8, true);
+load('lbu', '100', 1, false);
+load('lhu', '101', 2, false);
+load('lwu', '110', 4, false);
 
-const store = (name: string, f3: string, exec: string) =>
-  def(name, 'I', `....... ..... ..... ${f3} ..... 0100011`, 'S', 'rs2,imm(rs1)', exec, { store: true });
-store('sb', '000', 'STORE_B(rs1, imm, XLO(rs2));');
-store('sh', '001', 'STORE_H(rs1, imm, XLO(rs2));');
-store('sw', '010', 'STORE_W(rs1, imm, XLO(rs2));');
-store('sd', '011', 'STORE_DW(rs1, imm, XLO(rs2), XHI(rs2));');
+const store = (name: string, f3: string, size: AccessSize) =>
+  def(name, 'I', `....... ..... ..... ${f3} ..... 0100011`, 'S', 'rs2,imm(rs1)', { k: 'store', size }, { store: true });
+store('sb', '000', 1);
+store('sh', '001', 2);
+store('sw', '010', 4);
+store('sd', '011', 8);
 
-// Shifts of 64-bit values on (lo, hi) words: variable bigint shifts are slow in V8.
-const shl64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
-  if (s === 0) WXW(lo, hi); else if (s < 32) WXW(lo << s, (hi << s) | (lo >>> (32 - s))); else WXW(0, lo << (s - 32)); }`;
-const shr64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
-  if (s === 0) WXW(lo, hi); else if (s < 32) WXW((lo >>> s) | (hi << (32 - s)), hi >>> s); else WXW(hi >>> (s - 32), 0); }`;
-const sra64 = (s: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
-  if (s === 0) WXW(lo, hi); else if (s < 32) WXW((lo >>> s) | (hi << (32 - s)), hi >> s); else WXW(hi >> (s - 32), hi >> 31); }`;
+const opImm = (name: string, f3: string, op: Op64) => def(name, 'I', I(f3, '0010011'), 'I', 'rd,rs1,imm', { k: 'op', op, b: 'imm' });
+opImm('addi', '000', 'add');
+opImm('slti', '010', 'slt');
+opImm('sltiu', '011', 'sltu');
+opImm('xori', '100', 'xor');
+opImm('ori', '110', 'or');
+opImm('andi', '111', 'and');
+const shiftImm = (name: string, f6: string, f3: string, op: Op64) =>
+  def(name, 'I', `${f6} ...... ..... ${f3} ..... 0010011`, 'none', 'rd,rs1,shamt', { k: 'op', op, b: 'shamt' });
+shiftImm('slli', '000000', '001', 'sll');
+shiftImm('srli', '000000', '101', 'srl');
+shiftImm('srai', '010000', '101', 'sra');
 
-const opImm = (name: string, f3: string, exec: string) => def(name, 'I', I(f3, '0010011'), 'I', 'rd,rs1,imm', exec);
-opImm('addi', '000', 'const l = (XLO(rs1) >>> 0) + imm; WXW(l | 0, XHI(rs1) + (l > 4294967295 ? 1 : l < 0 ? -1 : 0))');
-// imm >> 31 is the high word of the sign-extended immediate.
-opImm('slti', '010', 'WX32(LTW(XLO(rs1), XHI(rs1), imm, imm >> 31) ? 1 : 0)');
-opImm('sltiu', '011', 'WX32(LTUW(XLO(rs1), XHI(rs1), imm, imm >> 31) ? 1 : 0)');
-opImm('xori', '100', 'WXW(XLO(rs1) ^ imm, XHI(rs1) ^ (imm >> 31))');
-opImm('ori', '110', 'WXW(XLO(rs1) | imm, XHI(rs1) | (imm >> 31))');
-opImm('andi', '111', 'WXW(XLO(rs1) & imm, XHI(rs1) & (imm >> 31))');
-def('slli', 'I', '000000 ...... ..... 001 ..... 0010011', 'none', 'rd,rs1,shamt', shl64('shamt'));
-def('srli', 'I', '000000 ...... ..... 101 ..... 0010011', 'none', 'rd,rs1,shamt', shr64('shamt'));
-def('srai', 'I', '010000 ...... ..... 101 ..... 0010011', 'none', 'rd,rs1,shamt', sra64('shamt'));
+const op = (name: string, f7: string, f3: string, o: Op64, ext: Ext = 'I') =>
+  def(name, ext, R(f7, f3, '0110011'), 'none', 'rd,rs1,rs2', { k: 'op', op: o, b: 'rs2' });
+op('add', '0000000', '000', 'add');
+op('sub', '0100000', '000', 'sub');
+op('sll', '0000000', '001', 'sll');
+op('slt', '0000000', '010', 'slt');
+op('sltu', '0000000', '011', 'sltu');
+op('xor', '0000000', '100', 'xor');
+op('srl', '0000000', '101', 'srl');
+op('sra', '0100000', '101', 'sra');
+op('or', '0000000', '110', 'or');
+op('and', '0000000', '111', 'and');
 
-const op = (name: string, f7: string, f3: string, exec: string, ext: Ext = 'I') => def(name, ext, R(f7, f3, '0110011'), 'none', 'rd,rs1,rs2', exec);
-op('add', '0000000', '000', 'const l = (XLO(rs1) >>> 0) + (XLO(rs2) >>> 0); WXW(l | 0, XHI(rs1) + XHI(rs2) + (l > 4294967295 ? 1 : 0))');
-op('sub', '0100000', '000', 'const l = (XLO(rs1) >>> 0) - (XLO(rs2) >>> 0); WXW(l | 0, XHI(rs1) - XHI(rs2) - (l < 0 ? 1 : 0))');
-op('sll', '0000000', '001', shl64('XLO(rs2) & 63'));
-op('slt', '0000000', '010', 'WX32(LT(rs1, rs2) ? 1 : 0)');
-op('sltu', '0000000', '011', 'WX32(LTU(rs1, rs2) ? 1 : 0)');
-op('xor', '0000000', '100', 'WXW(XLO(rs1) ^ XLO(rs2), XHI(rs1) ^ XHI(rs2))');
-op('srl', '0000000', '101', shr64('XLO(rs2) & 63'));
-op('sra', '0100000', '101', sra64('XLO(rs2) & 63'));
-op('or', '0000000', '110', 'WXW(XLO(rs1) | XLO(rs2), XHI(rs1) | XHI(rs2))');
-op('and', '0000000', '111', 'WXW(XLO(rs1) & XLO(rs2), XHI(rs1) & XHI(rs2))');
-
-def('addiw', 'I', I('000', '0011011'), 'I', 'rd,rs1,imm', 'WX32(XLO(rs1) + imm)');
-def('slliw', 'I', '0000000 ..... ..... 001 ..... 0011011', 'none', 'rd,rs1,shamt', 'WX32(XLO(rs1) << shamt)');
-def('srliw', 'I', '0000000 ..... ..... 101 ..... 0011011', 'none', 'rd,rs1,shamt', 'WX32(XLO(rs1) >>> shamt)');
-def('sraiw', 'I', '0100000 ..... ..... 101 ..... 0011011', 'none', 'rd,rs1,shamt', 'WX32(XLO(rs1) >> shamt)');
-const opw = (name: string, f7: string, f3: string, exec: string, ext: Ext = 'I') => def(name, ext, R(f7, f3, '0111011'), 'none', 'rd,rs1,rs2', exec);
-opw('addw', '0000000', '000', 'WX32(XLO(rs1) + XLO(rs2))');
-opw('subw', '0100000', '000', 'WX32(XLO(rs1) - XLO(rs2))');
-opw('sllw', '0000000', '001', 'WX32(XLO(rs1) << (XLO(rs2) & 31))');
-opw('srlw', '0000000', '101', 'WX32(XLO(rs1) >>> (XLO(rs2) & 31))');
-opw('sraw', '0100000', '101', 'WX32(XLO(rs1) >> (XLO(rs2) & 31))');
+def('addiw', 'I', I('000', '0011011'), 'I', 'rd,rs1,imm', { k: 'opw', op: 'add', b: 'imm' });
+const shiftImmW = (name: string, f7: string, f3: string, o: Op32) =>
+  def(name, 'I', `${f7} ..... ..... ${f3} ..... 0011011`, 'none', 'rd,rs1,shamt', { k: 'opw', op: o, b: 'shamt' });
+shiftImmW('slliw', '0000000', '001', 'sll');
+shiftImmW('srliw', '0000000', '101', 'srl');
+shiftImmW('sraiw', '0100000', '101', 'sra');
+const opw = (name: string, f7: string, f3: string, o: Op32, ext: Ext = 'I') =>
+  def(name, ext, R(f7, f3, '0111011'), 'none', 'rd,rs1,rs2', { k: 'opw', op: o, b: 'rs2' });
+opw('addw', '0000000', '000', 'add');
+opw('subw', '0100000', '000', 'sub');
+opw('sllw', '0000000', '001', 'sll');
+opw('srlw', '0000000', '101', 'srl');
+opw('sraw', '0100000', '101', 'sra');
 
 // fence's operands (pred, succ, fm) are printed by the disassembler itself.
-def('fence', 'I', '.... .... .... ..... 000 ..... 0001111', 'none', '', '');
+def('fence', 'I', '.... .... .... ..... 000 ..... 0001111', 'none', '', { k: 'nop' });
 def('fence.i', 'Zifencei', '............ ..... 001 ..... 0001111', 'none', '', 'FENCE_I();', { system: true });
 def('ecall', 'I', '000000000000 00000 000 00000 1110011', 'none', '', 'ECALL();', { system: true });
 def('ebreak', 'I', '000000000001 00000 000 00000 1110011', 'none', '', 'EBREAK();', { system: true });
@@ -164,20 +167,19 @@ def('wfi', 'Priv', '0001000 00101 00000 000 00000 1110011', 'none', '', 'WFI();'
 def('sfence.vma', 'Priv', '0001001 ..... ..... 000 00000 1110011', 'none', 'rs1,rs2', 'SFENCE_VMA(rs1, rs2);', { system: true });
 
 // ---------------------------------------------------------------- M
-// The low doubleword of a product needs only the low x low word product in full.
-op('mul', '0000001', '000', 'WXW(Math.imul(XLO(rs1), XLO(rs2)), I64.mulhu32(XLO(rs1), XLO(rs2)) + Math.imul(XLO(rs1), XHI(rs2)) + Math.imul(XHI(rs1), XLO(rs2)))', 'M');
-op('mulh', '0000001', '001', 'WX(i64((X[rs1] * X[rs2]) >> 64n))', 'M');
-op('mulhsu', '0000001', '010', 'WX(i64((X[rs1] * u64(X[rs2])) >> 64n))', 'M');
-op('mulhu', '0000001', '011', 'WX(i64((u64(X[rs1]) * u64(X[rs2])) >> 64n))', 'M');
-op('div', '0000001', '100', 'const a = X[rs1], b = X[rs2]; WX(b === 0n ? -1n : i64(a / b))', 'M');
-op('divu', '0000001', '101', 'const b = u64(X[rs2]); WX(b === 0n ? -1n : i64(u64(X[rs1]) / b))', 'M');
-op('rem', '0000001', '110', 'const a = X[rs1], b = X[rs2]; WX(b === 0n ? a : b === -1n ? 0n : a % b)', 'M');
-op('remu', '0000001', '111', 'const b = u64(X[rs2]); WX(b === 0n ? X[rs1] : i64(u64(X[rs1]) % b))', 'M');
-opw('mulw', '0000001', '000', 'WX32(Math.imul(XLO(rs1), XLO(rs2)))', 'M');
-opw('divw', '0000001', '100', 'const a = XLO(rs1), b = XLO(rs2); WX32(b === 0 ? -1 : b === -1 ? -a : a / b)', 'M');
-opw('divuw', '0000001', '101', 'const a = XLO(rs1) >>> 0, b = XLO(rs2) >>> 0; WX32(b === 0 ? -1 : a / b >>> 0)', 'M');
-opw('remw', '0000001', '110', 'const a = XLO(rs1), b = XLO(rs2); WX32(b === 0 ? a : b === -1 ? 0 : a % b)', 'M');
-opw('remuw', '0000001', '111', 'const a = XLO(rs1) >>> 0, b = XLO(rs2) >>> 0; WX32(b === 0 ? a : a % b)', 'M');
+op('mul', '0000001', '000', 'mul', 'M');
+op('mulh', '0000001', '001', 'mulh', 'M');
+op('mulhsu', '0000001', '010', 'mulhsu', 'M');
+op('mulhu', '0000001', '011', 'mulhu', 'M');
+op('div', '0000001', '100', 'div', 'M');
+op('divu', '0000001', '101', 'divu', 'M');
+op('rem', '0000001', '110', 'rem', 'M');
+op('remu', '0000001', '111', 'remu', 'M');
+opw('mulw', '0000001', '000', 'mul', 'M');
+opw('divw', '0000001', '100', 'div', 'M');
+opw('divuw', '0000001', '101', 'divu', 'M');
+opw('remw', '0000001', '110', 'rem', 'M');
+opw('remuw', '0000001', '111', 'remu', 'M');
 
 // ---------------------------------------------------------------- A
 def('lr.w', 'A', '00010 .. 00000 ..... 010 ..... 0101111', 'none', 'rd,(rs1)',

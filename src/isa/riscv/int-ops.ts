@@ -1,0 +1,128 @@
+/**
+ * The meanings of the RV64IM integer instructions as typed operations: which 64-bit (or 32-bit)
+ * operation an instruction applies to which operands. This is the form a backend with native
+ * 64-bit integers (WebAssembly: engines/wasm) lowers directly, one operation to a few opcodes.
+ *
+ * JavaScript has no fast 64-bit integers, so `jsTemplate` lowers each operation once more, into
+ * the statement templates of instructions.ts (word pairs, see its vocabulary) that the
+ * interpreter, the JavaScript translator and the analyses expand. An instruction with an IntOp
+ * therefore has its meaning written once, here, and both backends follow from it.
+ */
+
+/** The second operand: register rs2, the format's sign-extended immediate, or the shift amount. */
+export type Operand = 'rs2' | 'imm' | 'shamt';
+export type Op64 = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'sll' | 'srl' | 'sra' | 'slt' | 'sltu'
+  | 'mul' | 'mulh' | 'mulhsu' | 'mulhu' | 'div' | 'divu' | 'rem' | 'remu';
+export type Op32 = 'add' | 'sub' | 'sll' | 'srl' | 'sra' | 'mul' | 'div' | 'divu' | 'rem' | 'remu';
+export type Cond = 'eq' | 'ne' | 'lt' | 'ge' | 'ltu' | 'geu';
+export type AccessSize = 1 | 2 | 4 | 8;
+
+export type IntOp =
+  /** rd <- X[rs1] op b (64-bit; slt/sltu give 0 or 1; division by zero and overflow as the ISA says) */
+  | { k: 'op'; op: Op64; b: Operand }
+  /** rd <- the sign extension of (low word of X[rs1]) op (low word of b), a 32-bit operation */
+  | { k: 'opw'; op: Op32; b: Operand }
+  /** rd <- imm (lui: the U-immediate, already shifted and sign-extended) */
+  | { k: 'lui' }
+  /** rd <- pc + imm */
+  | { k: 'auipc' }
+  /** rd <- the `size` bytes at X[rs1] + imm, sign- or zero-extended */
+  | { k: 'load'; size: AccessSize; signed: boolean }
+  /** the low `size` bytes of X[rs2] -> memory at X[rs1] + imm */
+  | { k: 'store'; size: AccessSize }
+  /** if X[rs1] cond X[rs2]: pc <- pc + imm */
+  | { k: 'branch'; cond: Cond }
+  /** rd <- pc + len; pc <- pc + imm */
+  | { k: 'jal' }
+  /** pc <- (X[rs1] + imm) with bit 0 cleared; rd <- pc + len (the target is read first) */
+  | { k: 'jalr' }
+  /** no architectural effect on a single hart (fence) */
+  | { k: 'nop' };
+
+// ---------------------------------------------------------------- the word-pair lowering
+
+/** Low and high word of the second operand (an immediate is sign-extended: imm >> 31 is its high word). */
+const words = (b: Operand): [string, string] => (b === 'rs2' ? ['XLO(rs2)', 'XHI(rs2)'] : [b, `(${b} >> 31)`]);
+/** The shift amount of a 64-bit shift by b. */
+const count64 = (b: Operand) => (b === 'rs2' ? 'XLO(rs2) & 63' : b);
+/** The shift amount of a 32-bit shift by b. */
+const count32 = (b: Operand) => (b === 'rs2' ? '(XLO(rs2) & 31)' : b);
+/** b as a signed 64-bit bigint. */
+const big = (b: Operand) => (b === 'rs2' ? 'X[rs2]' : `BigInt(${b})`);
+
+// Shifts of 64-bit values on (lo, hi) words: variable bigint shifts are slow in V8.
+const shift = (s: string, small: string, large: string) => `{ const s = ${s}, lo = XLO(rs1), hi = XHI(rs1);
+  if (s === 0) WXW(lo, hi); else if (s < 32) ${small}; else ${large}; }`;
+
+function op64(op: Op64, b: Operand): string {
+  const [blo, bhi] = words(b);
+  switch (op) {
+    case 'add': return b === 'rs2'
+      ? 'const l = (XLO(rs1) >>> 0) + (XLO(rs2) >>> 0); WXW(l | 0, XHI(rs1) + XHI(rs2) + (l > 4294967295 ? 1 : 0))'
+      : `const l = (XLO(rs1) >>> 0) + ${b}; WXW(l | 0, XHI(rs1) + (l > 4294967295 ? 1 : l < 0 ? -1 : 0))`;
+    case 'sub': return `const l = (XLO(rs1) >>> 0) - (${blo} >>> 0); WXW(l | 0, XHI(rs1) - ${bhi} - (l < 0 ? 1 : 0))`;
+    case 'and': case 'or': case 'xor': {
+      const o = { and: '&', or: '|', xor: '^' }[op];
+      return `WXW(XLO(rs1) ${o} ${blo}, XHI(rs1) ${o} ${bhi})`;
+    }
+    case 'sll': return shift(count64(b), 'WXW(lo << s, (hi << s) | (lo >>> (32 - s)))', 'WXW(0, lo << (s - 32))');
+    case 'srl': return shift(count64(b), 'WXW((lo >>> s) | (hi << (32 - s)), hi >>> s)', 'WXW(hi >>> (s - 32), 0)');
+    case 'sra': return shift(count64(b), 'WXW((lo >>> s) | (hi << (32 - s)), hi >> s)', 'WXW(hi >> (s - 32), hi >> 31)');
+    case 'slt': return `WX32(LTW(XLO(rs1), XHI(rs1), ${blo}, ${bhi}) ? 1 : 0)`;
+    case 'sltu': return `WX32(LTUW(XLO(rs1), XHI(rs1), ${blo}, ${bhi}) ? 1 : 0)`;
+    // The low doubleword of a product needs only the low x low word product in full.
+    case 'mul': return `WXW(Math.imul(XLO(rs1), ${blo}), I64.mulhu32(XLO(rs1), ${blo}) + Math.imul(XLO(rs1), ${bhi}) + Math.imul(XHI(rs1), ${blo}))`;
+    case 'mulh': return `WX(i64((X[rs1] * ${big(b)}) >> 64n))`;
+    case 'mulhsu': return `WX(i64((X[rs1] * u64(${big(b)})) >> 64n))`;
+    case 'mulhu': return `WX(i64((u64(X[rs1]) * u64(${big(b)})) >> 64n))`;
+    case 'div': return `const a = X[rs1], b = ${big(b)}; WX(b === 0n ? -1n : i64(a / b))`;
+    case 'divu': return `const b = u64(${big(b)}); WX(b === 0n ? -1n : i64(u64(X[rs1]) / b))`;
+    case 'rem': return `const a = X[rs1], b = ${big(b)}; WX(b === 0n ? a : b === -1n ? 0n : a % b)`;
+    case 'remu': return `const b = u64(${big(b)}); WX(b === 0n ? X[rs1] : i64(u64(X[rs1]) % b))`;
+  }
+}
+
+function op32(op: Op32, b: Operand): string {
+  const [blo] = words(b);
+  switch (op) {
+    case 'add': return `WX32(XLO(rs1) + ${blo})`;
+    case 'sub': return `WX32(XLO(rs1) - ${blo})`;
+    case 'sll': return `WX32(XLO(rs1) << ${count32(b)})`;
+    case 'srl': return `WX32(XLO(rs1) >>> ${count32(b)})`;
+    case 'sra': return `WX32(XLO(rs1) >> ${count32(b)})`;
+    case 'mul': return `WX32(Math.imul(XLO(rs1), ${blo}))`;
+    case 'div': return `const a = XLO(rs1), b = ${blo}; WX32(b === 0 ? -1 : b === -1 ? -a : a / b)`;
+    case 'divu': return `const a = XLO(rs1) >>> 0, b = ${blo} >>> 0; WX32(b === 0 ? -1 : a / b >>> 0)`;
+    case 'rem': return `const a = XLO(rs1), b = ${blo}; WX32(b === 0 ? a : b === -1 ? 0 : a % b)`;
+    case 'remu': return `const a = XLO(rs1) >>> 0, b = ${blo} >>> 0; WX32(b === 0 ? a : a % b)`;
+  }
+}
+
+const LOAD_WORD: Record<AccessSize, string> = { 1: 'B', 2: 'H', 4: 'W', 8: 'D' };
+
+function condition(cond: Cond): string {
+  const test = { eq: 'EQ', ne: 'EQ', lt: 'LT', ge: 'LT', ltu: 'LTU', geu: 'LTU' }[cond];
+  const negate = cond === 'ne' || cond === 'ge' || cond === 'geu';
+  return `${negate ? '!' : ''}${test}(rs1, rs2)`;
+}
+
+/** The statement template (instructions.ts's vocabulary) of an integer operation. */
+export function jsTemplate(m: IntOp): string {
+  switch (m.k) {
+    case 'op': return op64(m.op, m.b);
+    case 'opw': return op32(m.op, m.b);
+    case 'lui': return 'WX32(imm)';
+    case 'auipc': return 'WXN(PC + imm)';
+    case 'load': {
+      const w = LOAD_WORD[m.size];
+      if (m.size === 8) return 'LOAD_DW(rs1, imm); WXW(dl, dh)';
+      if (m.size === 4 && !m.signed) return 'WXW(LOAD_W(rs1, imm), 0)';
+      return `WX32(LOAD_${w}${m.signed ? '' : 'U'}(rs1, imm))`;
+    }
+    case 'store': return m.size === 8 ? 'STORE_DW(rs1, imm, XLO(rs2), XHI(rs2));' : `STORE_${LOAD_WORD[m.size]}(rs1, imm, XLO(rs2));`;
+    case 'branch': return `if (${condition(m.cond)}) NPC_REL(imm);`;
+    case 'jal': return 'WXN(PC + LEN); NPC_REL(imm);';
+    case 'jalr': return 'const t = JALR_TARGET(rs1, imm); WXN(PC + LEN); NPC(t);';
+    case 'nop': return '';
+  }
+}
