@@ -34,7 +34,8 @@ options:
   --stats                print instructions retired, wall time and guest MIPS on exit
   --max-insns N          stop the guest after N instructions
   --engine NAME          execution engine: jit (default: interprets cold code and
-                         translates hot code to JavaScript), interp (interprets all) or
+                         translates hot code to WebAssembly and JavaScript), interp
+                         (interprets all) or
                          check (runs both in lockstep and stops at the first divergence
                          with a report, exit status ${DIVERGENCE_STATUS}); --trace always uses interp
   --jit-threshold N      entries of a block before the jit translates it (default 32)

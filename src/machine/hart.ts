@@ -20,10 +20,19 @@ export const NUM_FAR_PC = 3;
 export const FCSR_FLAGS = 0;
 export const FCSR_FRM = 1;
 
-const X_OFF = 0, F_OFF = 256, NUM_OFF = 512, FCSR_OFF = 576, SIZE = 640;
+const X_OFF = 0, F_OFF = 256, NUM_OFF = 512, FCSR_OFF = 576;
+/**
+ * Where the cells lie, relative to the hart's first byte. Bytes 592..639 are left to engines:
+ * generated code that cannot return more than one value leaves the others there.
+ */
+export const HART_LAYOUT = { x: X_OFF, f: F_OFF, num: NUM_OFF, fcsr: FCSR_OFF, engineCells: 592, size: 640 } as const;
 
 export class HartState {
+  /** The buffer holding the hart, at byte `offset` (a WebAssembly memory can hold harts beside guest RAM). */
   readonly buffer: ArrayBuffer;
+  readonly offset: number;
+  /** The hart's HART_LAYOUT.size bytes: what a copy or a snapshot of its state copies. */
+  readonly bytes: Uint8Array;
   readonly x: BigInt64Array;
   readonly xw: Int32Array;
   readonly f: BigInt64Array;
@@ -34,15 +43,18 @@ export class HartState {
   /** [0] = fflags (accrued exceptions), [1] = frm; views into the same buffer. */
   readonly fcsr: Int32Array;
 
-  constructor(buffer: ArrayBuffer = new ArrayBuffer(SIZE)) {
+  constructor(buffer: ArrayBuffer = new ArrayBuffer(HART_LAYOUT.size), offset = 0) {
+    if (offset % 8 !== 0 || offset + HART_LAYOUT.size > buffer.byteLength) throw new RangeError(`no room for a hart at byte ${offset}`);
     this.buffer = buffer;
-    this.x = new BigInt64Array(buffer, X_OFF, 32);
-    this.xw = new Int32Array(buffer, X_OFF, 64);
-    this.f = new BigInt64Array(buffer, F_OFF, 32);
-    this.fw = new Int32Array(buffer, F_OFF, 64);
-    this.fd = new Float64Array(buffer, F_OFF, 32);
-    this.num = new Float64Array(buffer, NUM_OFF, 8);
-    this.fcsr = new Int32Array(buffer, FCSR_OFF, 2);
+    this.offset = offset;
+    this.bytes = new Uint8Array(buffer, offset, HART_LAYOUT.size);
+    this.x = new BigInt64Array(buffer, offset + X_OFF, 32);
+    this.xw = new Int32Array(buffer, offset + X_OFF, 64);
+    this.f = new BigInt64Array(buffer, offset + F_OFF, 32);
+    this.fw = new Int32Array(buffer, offset + F_OFF, 64);
+    this.fd = new Float64Array(buffer, offset + F_OFF, 32);
+    this.num = new Float64Array(buffer, offset + NUM_OFF, 8);
+    this.fcsr = new Int32Array(buffer, offset + FCSR_OFF, 2);
     this.num[NUM_RESERVATION] = -1;
   }
 
@@ -51,5 +63,5 @@ export class HartState {
   get instret(): number { return this.num[NUM_INSTRET]; }
   set instret(v: number) { this.num[NUM_INSTRET] = v; }
 
-  snapshot(): ArrayBuffer { return this.buffer.slice(0); }
+  snapshot(): ArrayBuffer { return this.bytes.slice().buffer; }
 }

@@ -1,3 +1,4 @@
+import { HART_LAYOUT, HartState } from './hart.js';
 import { Cause, GuestTrap } from './trap.js';
 
 const utf8 = new TextDecoder();
@@ -12,6 +13,10 @@ export const PROT_R = 1, PROT_W = 2, PROT_X = 4, MAPPED = 8;
 export const CODE = 16;
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
+/** Room for harts beside a wasm-backed guest RAM: 1638 of them (threads beyond get harts of their own). */
+const HART_AREA = 1 << 20;
+/** Room for engines' tables beside a wasm-backed guest RAM (see reserve). */
+const ENGINE_AREA = 8 << 20;
 
 /** The typed views generated code and host helpers read guest RAM through. */
 export function ramViews(buffer: ArrayBuffer) {
@@ -54,22 +59,70 @@ export class FlatMemory {
   /** Called before guest code or the host changes a CODE page: translators (one per hart) invalidate. */
   readonly codeWriteListeners = new Set<(firstPage: number, lastPage: number) => void>();
 
+  /** Byte offset of `perm` in the buffer (WebAssembly code reads it there), or -1. */
+  readonly permOffset: number;
+  /** Free hart slots beside guest RAM (a wasm-backed memory only), as byte offsets. */
+  private readonly hartSlots: number[] = [];
+  /** The next free byte of the engine area, and its end (a wasm-backed memory only). */
+  private engineNext = 0;
+  private engineEnd = 0;
+
   /**
-   * `wasm`: back the memory with a WebAssembly.Memory (for engines that emit WebAssembly). Off
-   * while no engine emits WebAssembly. (An early measurement found JavaScript typed-array access
-   * into a wasm memory's buffer ~20% slower; bench/prototypes/wasm-backend.ts found no difference
-   * on Node 20.20, for plain loops and for the translator alike.)
+   * `wasm`: back the memory with a WebAssembly.Memory, for engines that emit WebAssembly. Guest
+   * RAM is [0, size) of it; beyond lie, out of the guest's reach, the permission bytes and room
+   * for the harts' registers (newHart), so that WebAssembly code reaches all three directly.
+   * (JavaScript typed-array access into a wasm memory's buffer was measured no slower on
+   * Node 20, for plain loops and for the JavaScript translator alike.)
    */
   constructor(size: number, opts: { wasm?: boolean } = {}) {
     if (size % 65536 !== 0 || size <= 0 || size > 2 ** 32) throw new RangeError(`guest memory size ${size} must be a positive multiple of 64 KiB up to 4 GiB`);
     this.size = size;
+    const pages = size / PAGE_SIZE;
     let wasm: WebAssembly.Memory | undefined;
-    if (opts.wasm) wasm = new WebAssembly.Memory({ initial: size / 65536, maximum: size / 65536 });
+    const side = pages + HART_AREA + ENGINE_AREA;
+    if (opts.wasm && size + side <= 2 ** 32) {
+      const wasmPages = Math.ceil((size + side) / 65536);
+      wasm = new WebAssembly.Memory({ initial: wasmPages, maximum: wasmPages });
+    }
     this.wasm = wasm;
     this.buffer = wasm ? wasm.buffer : new ArrayBuffer(size);
     ({ u8: this.u8, i8: this.i8, u16: this.u16, i16: this.i16, i32: this.i32, u32: this.u32, b64: this.b64, f64: this.f64, dv: this.dv } = ramViews(this.buffer));
-    this.perm = new Uint8Array(size / PAGE_SIZE);
-    this.everMapped = new Uint8Array(size / PAGE_SIZE);
+    this.permOffset = wasm ? size : -1;
+    this.perm = wasm ? new Uint8Array(this.buffer, size, pages) : new Uint8Array(pages);
+    if (wasm) {
+      for (let at = size + pages + HART_AREA - HART_LAYOUT.size; at >= size + pages; at -= HART_LAYOUT.size) this.hartSlots.push(at);
+      this.engineNext = size + pages + HART_AREA;
+      this.engineEnd = this.engineNext + ENGINE_AREA;
+    }
+    this.everMapped = new Uint8Array(pages);
+  }
+
+  /**
+   * A fresh hart: in this memory when it has room (WebAssembly code then keeps its registers
+   * there), in a buffer of its own otherwise (engines then fall back to JavaScript code).
+   */
+  newHart(): HartState {
+    const at = this.hartSlots.pop();
+    if (at === undefined) return new HartState();
+    this.u8.fill(0, at, at + HART_LAYOUT.size);
+    return new HartState(this.buffer, at);
+  }
+
+  /**
+   * `bytes` of the engine area (8-byte aligned, zeroed), for tables that WebAssembly code reads
+   * (a translator's jump cache); -1 when the memory is not wasm-backed or the area is used up
+   * (the engine then does without). Reservations last as long as the memory.
+   */
+  reserve(bytes: number): number {
+    const at = this.engineNext;
+    if (this.wasm === undefined || at + bytes > this.engineEnd) return -1;
+    this.engineNext = at + ((bytes + 7) & ~7);
+    return at;
+  }
+
+  /** Gives a hart's slot back (its thread ended). */
+  releaseHart(h: HartState): void {
+    if (h.buffer === this.buffer) this.hartSlots.push(h.offset);
   }
 
   /** What the engines bind (see FLAT_MODEL.bindings). */

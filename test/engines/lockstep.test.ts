@@ -21,6 +21,7 @@ import { UserCsrs } from '../../src/machine/csr.js';
 import { HartState } from '../../src/machine/hart.js';
 import { FlatMemory, MAPPED, PROT_R, PROT_W, PROT_X } from '../../src/machine/memory.js';
 import { Cause } from '../../src/machine/trap.js';
+import { encR } from '../../src/isa/riscv/encoding.js';
 import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, ld, lui, lw, sd, sh, sub, sw, xor } from '../support/asm.js';
 import { HAVE_SYSROOT, REPO, SYSROOT, runProcess, univm } from '../support/repo.js';
 
@@ -28,8 +29,8 @@ const LATE_AT = 0x30000;
 const T0 = 5, T1 = 6, A0 = 10, A1 = 11, A2 = 12, A3 = 13, A4 = 14;
 
 /** A hart at CODE_AT (read+execute) with a data page at DATA_AT, t0 = DATA_AT, t1 = LATE_AT. */
-function machine(code: number[], opts: { sliceInsns?: number } = {}) {
-  const { hart, mem } = flatMachine(code, PROT_R | PROT_X);
+function machine(code: number[], opts: { sliceInsns?: number; wasm?: boolean } = {}) {
+  const { hart, mem } = flatMachine(code, PROT_R | PROT_X, { wasm: opts.wasm });
   hart.x[T0] = BigInt(DATA_AT);
   hart.x[T1] = BigInt(LATE_AT);
   const check = new CheckEngine(hart, mem, { hotThreshold: 1, sliceInsns: opts.sliceInsns });
@@ -131,6 +132,21 @@ describe('lockstep check engine', () => {
     assert.match(report, /mem 0x30011\s+00 00 00\s+50 34 12\n/, report);
   });
 
+  it('names the instruction when a WebAssembly translation computes a wrong value', () => {
+    // a0 = 5, a1 = 100; loop: a2 = a0 & a1; mem[t0] = a2; a1 -= 1; bnez a1, loop; ecall -- with `and` done as `or`
+    const and = (rd: number, rs1: number, rs2: number) => encR(0x33, 7, 0, rd, rs1, rs2);
+    const { check } = machine([addi(A0, 0, 5), addi(A1, 0, 100), and(A2, A0, A1), sw(T0, A2, 0), addi(A1, A1, -1), bne(A1, 0, -12), ECALL], { wasm: true });
+    def('and').op = def('or').op;
+    const report = divergence(() => check.run(1e6));
+    assert.match(report, /at 0x10008: [0-9a-f]{8}\s+and a2,a0,a1\n/);
+    assert.match(report, /this instruction alone, translated, does not do what the interpreter does/);
+    const m = /a2 \(x12\)\s+0x([0-9a-f]{16})\s+0x([0-9a-f]{16})\n/.exec(report);
+    assert.ok(m, report);
+    const [interpreted, translated] = [BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`)];
+    assert.ok(interpreted !== translated && (translated & 5n) === 5n && (interpreted & ~translated) === 0n,
+      'the translation computed a0 | a1 where a0 & a1 was due');
+  });
+
   it('reports a trap only one engine takes', () => {
     const { check } = machine([addi(A0, 0, 1), ld(A1, T0, 0), addi(A0, A0, 1), ECALL]);
     breakTranslation('ld', def('ebreak').exec);
@@ -154,7 +170,8 @@ describe('univm run --engine check', { skip: HAVE_SYSROOT ? false : `needs ${SYS
   });
 
   it('a broken translation stops the guest with a one-screen report and its own exit status', async () => {
-    // The CLI in a child process whose translator gets `sub` wrong (see breakTranslation).
+    // The CLI in a child process whose translator gets `sub` wrong (see breakTranslation): its
+    // template for JavaScript, its typed operation for WebAssembly.
     const dist = (p: string) => JSON.stringify(path.join(REPO, 'dist', p));
     const script = `
       const { INSNS } = await import(${dist('src/isa/riscv/instructions.js')});
@@ -164,7 +181,9 @@ describe('univm run --engine check', { skip: HAVE_SYSROOT ? false : `needs ${SYS
       const { UserCsrs } = await import(${dist('src/machine/csr.js')});
       const h = new HartState();
       new Interpreter(h, new FlatMemory(1 << 16), new UserCsrs(h));
-      INSNS.find((d) => d.name === 'sub').exec = INSNS.find((d) => d.name === 'add').exec;
+      const sub = INSNS.find((d) => d.name === 'sub'), add = INSNS.find((d) => d.name === 'add');
+      sub.exec = add.exec;
+      sub.op = add.op;
       const { main } = await import(${dist('src/cli/main.js')});
       process.exitCode = await main(process.argv.slice(1));`;
     const r = await runProcess(process.execPath, ['--input-type=module', '-e', script, 'run', '--engine', 'check', '--jit-threshold', '1', guest('arith')], { env: {} });

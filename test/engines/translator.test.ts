@@ -6,9 +6,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { UserCsrs } from '../../src/machine/csr.js';
-import { PROT_R, PROT_W, PROT_X } from '../../src/machine/memory.js';
+import { MAPPED, PROT_R, PROT_W, PROT_X } from '../../src/machine/memory.js';
 import { Cause } from '../../src/machine/trap.js';
 import { Interpreter } from '../../src/engines/interpreter/interpreter.js';
 import { Translator } from '../../src/engines/translator/translator.js';
@@ -16,16 +16,30 @@ import { translateForCheck } from '../../src/engines/translator/block-codegen.js
 import { FLAT_MODEL } from '../../src/engines/codegen/vocabulary.js';
 import { SYSTEM_MODEL } from '../../src/engines/codegen/system-vocabulary.js';
 import { INSNS } from '../../src/isa/riscv/instructions.js';
-import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, lw, sw } from '../support/asm.js';
+import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, ld, lw, sd, sw } from '../support/asm.js';
 import { REPO } from '../support/repo.js';
 
-function machine(code: number[], opts: { maxBlocks?: number } = {}) {
-  const { hart, mem } = flatMachine(code, PROT_R | PROT_W | PROT_X);
+type Backend = 'js' | 'wasm';
+
+/** A translator over a flat machine; `wasm`: in a WebAssembly memory, where integer blocks become WebAssembly. */
+function machineOn(code: number[], opts: { maxBlocks?: number; backend?: Backend } = {}) {
+  const { hart, mem } = flatMachine(code, PROT_R | PROT_W | PROT_X, { wasm: opts.backend === 'wasm' });
   const jit = new Translator(hart, mem, new UserCsrs(hart), { hotThreshold: 1, maxBlocks: opts.maxBlocks });
   return { hart, mem, jit };
 }
 
-describe('translator', () => {
+for (const backend of ['js', 'wasm'] as const) describe(`translator (${backend} backend)`, () => {
+  const machine = (code: number[], opts: { maxBlocks?: number } = {}) => {
+    const m = machineOn(code, { ...opts, backend });
+    made.push(m.jit);
+    return m;
+  };
+  const made: Translator[] = [];
+  after(() => {
+    const wasm = made.reduce((n, j) => n + j.stats.wasmCompiles, 0);
+    assert.ok(backend === 'wasm' ? wasm > 0 : wasm === 0, `${wasm} WebAssembly compiles on the ${backend} backend`);
+  });
+
   it('a fault in the middle of a translated block is precise', () => {
     const { hart, jit } = machine([addi(10, 10, 1), lw(11, 0, 0), addi(10, 10, 1), ECALL]);
     const exit = jit.run(100);
@@ -110,6 +124,9 @@ describe('translator', () => {
     }
   });
 
+});
+
+describe('translator (JavaScript code)', () => {
   it('every instruction keeps the integer registers it uses in variables, in both memory models', () => {
     for (const model of [FLAT_MODEL, SYSTEM_MODEL]) {
       for (const def of INSNS) {
@@ -123,13 +140,99 @@ describe('translator', () => {
     }
   });
 
-  it('generated code for a small region matches the golden file', () => {
-    const { hart, jit } = machine([addi(10, 10, 1), addi(11, 11, -1), bne(11, 0, -8), lw(13, 12, 8), sw(12, 13, 4), ECALL]);
-    hart.x[11] = 2n; hart.x[12] = BigInt(DATA_AT);
-    jit.run(1000);
-    const text = `// region of page 0x${CODE_AT.toString(16)}\n${jit.regionSourceAt(CODE_AT)}\n`;
-    const golden = path.join(REPO, 'test', 'engines', 'golden', 'region.js.txt');
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
-    assert.equal(text, readFileSync(golden, 'utf8'), 'generated code changed: review it, then UPDATE_GOLDEN=1 npm test');
+  for (const backend of ['js', 'wasm'] as const) {
+    it(`generated code for a small region matches the golden file (${backend})`, () => {
+      // A loop, then a block with a load and a store that ends in a branch (a block ending in the ecall would stay JavaScript).
+      const { hart, jit } = machineOn([addi(10, 10, 1), addi(11, 11, -1), bne(11, 0, -8), lw(13, 12, 8), sw(12, 13, 4), bne(13, 0, 4), ECALL], { backend });
+      hart.x[11] = 2n; hart.x[12] = BigInt(DATA_AT);
+      jit.run(1000);
+      const text = `${backend === 'js' ? '//' : ';;'} region of page 0x${CODE_AT.toString(16)}\n${jit.regionSourceAt(CODE_AT)}\n`;
+      const golden = path.join(REPO, 'test', 'engines', 'golden', backend === 'js' ? 'region.js.txt' : 'region.wat.txt');
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
+      assert.equal(text, readFileSync(golden, 'utf8'), 'generated code changed: review it, then UPDATE_GOLDEN=1 npm test');
+    });
+  }
+});
+
+describe('translator (WebAssembly code)', () => {
+  /** Edge values first: what 64-bit arithmetic on word pairs or i64 gets wrong is at these. */
+  const EDGES = [0n, 1n, -1n, 2n, -2n, 31n, 32n, 63n, 64n, 0x7fffffffn, 0x80000000n, 0xffffffffn, -0x80000000n, 0x100000000n,
+    0x7fffffffffffffffn, -0x8000000000000000n, 0x123456789abcdef0n, -0x0123456789abcdefn];
+  const BASE = 5, DATA_PAGES = 2;
+
+  it('every integer instruction agrees with the interpreter, on edge and random operands, in and off its fast paths', () => {
+    let seed = 0x2545f491;
+    const rand = (n: number) => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
+    const straight = INSNS.filter((d) => d.op && !d.flags.branch);
+    let translated = 0;
+    for (let program = 0; program < 64; program++) {
+      const code: number[] = [];
+      for (let k = 0; k < 48; k++) {
+        const d = program < straight.length ? (k % 3 === 0 ? straight[program] : straight[rand(straight.length)]) : straight[rand(straight.length)];
+        // Random bits wherever the encoding leaves them free: registers, immediates, shift amounts.
+        let w = (d.match | (((rand(65536) << 16) | rand(65536)) & ~d.mask)) | 0;
+        const op = d.op!;
+        if (op.k === 'load' || op.k === 'store') {
+          w = (w & ~(31 << 15)) | (BASE << 15);
+          // Mostly aligned (the fast path), sometimes not (the way out to the interpreter).
+          if (rand(4)) w &= ~((op.size - 1) << (op.k === 'load' ? 20 : 7));
+        }
+        // rd = the base register would move later accesses off the data pages.
+        if (((w >>> 7) & 31) === BASE && op.k !== 'store') w ^= 1 << 7;
+        code.push(w);
+      }
+      // A branch ends the block (a block with the ecall in it would not be all integer operations).
+      code.push(bne(0, 0, 8), ECALL);
+      const init = Array.from({ length: 32 }, (_, r) => (r === 0 ? 0n : rand(3) ? EDGES[rand(EDGES.length)] : BigInt.asIntN(64, BigInt(rand(2 ** 30)) << BigInt(rand(40)))));
+      const run = (backend: Backend | 'interp') => {
+        const { hart, mem, jit } = machineOn(code, { backend: backend === 'interp' ? 'js' : backend });
+        mem.protect(DATA_AT, DATA_PAGES * 0x1000, PROT_R | PROT_W | MAPPED);
+        for (let a = DATA_AT; a < DATA_AT + DATA_PAGES * 0x1000; a += 4) mem.dv.setInt32(a, Math.imul(a, 0x9e3779b1), true);
+        init.forEach((v, r) => { hart.x[r] = v; });
+        hart.x[BASE] = BigInt(DATA_AT + 0x800);
+        const engine = backend === 'interp' ? new Interpreter(hart, mem, new UserCsrs(hart)) : jit;
+        const exit = engine.run(1e6);
+        if (backend === 'wasm' && jit.stats.wasmCompiles > 0) translated += jit.stats.translatedInsns;
+        return { exit, pc: hart.pc, instret: hart.instret, x: [...hart.x], data: mem.u8.slice(DATA_AT, DATA_AT + DATA_PAGES * 0x1000) };
+      };
+      const want = run('interp'), got = run('wasm');
+      const where = `program ${program}: ${code.map((w) => w.toString(16)).join(' ')}`;
+      assert.deepEqual(got.exit, want.exit, where);
+      assert.equal(got.pc, want.pc, where);
+      assert.equal(got.instret, want.instret, where);
+      for (let r = 0; r < 32; r++) assert.equal(got.x[r], want.x[r], `x${r}, ${where}`);
+      assert.deepEqual(got.data, want.data, where);
+    }
+    assert.ok(translated > 1500, `${translated} instructions ran as WebAssembly`);
+  });
+
+  it('every register-register integer instruction agrees with the interpreter on every pair of edge operands', () => {
+    const TABLE = -0x800, RESULTS = -0x400;
+    for (const d of INSNS.filter((x) => (x.op?.k === 'op' || x.op?.k === 'opw') && x.op.b === 'rs2')) {
+      const code: number[] = [];
+      EDGES.forEach((_, row) => {
+        code.push(ld(1, BASE, TABLE + 8 * row));
+        EDGES.forEach((__, col) => {
+          code.push(ld(2, BASE, TABLE + 8 * col), (d.match | (3 << 7) | (1 << 15) | (2 << 20)) | 0, sd(BASE, 3, RESULTS + 8 * (row * EDGES.length + col)));
+        });
+        code.push(bne(0, 0, 4));
+      });
+      code.push(ECALL);
+      const run = (backend: Backend | 'interp') => {
+        const { hart, mem, jit } = machineOn(code, { backend: backend === 'interp' ? 'js' : backend });
+        mem.protect(DATA_AT, DATA_PAGES * 0x1000, PROT_R | PROT_W | MAPPED);
+        EDGES.forEach((v, k) => mem.dv.setBigInt64(DATA_AT + 8 * k, v, true));
+        hart.x[BASE] = BigInt(DATA_AT + 0x800);
+        const exit = (backend === 'interp' ? new Interpreter(hart, mem, new UserCsrs(hart)) : jit).run(1e6);
+        assert.deepEqual(exit, { kind: 'trap', cause: Cause.EcallU, tval: 0n });
+        if (backend === 'wasm') assert.ok(jit.stats.wasmCompiles > 0 && jit.stats.translatedInsns >= code.length - 1);
+        return mem.dv;
+      };
+      const want = run('interp'), got = run('wasm');
+      EDGES.forEach((a, row) => EDGES.forEach((b, col) => {
+        const at = DATA_AT + 0x800 + RESULTS + 8 * (row * EDGES.length + col);
+        assert.equal(got.getBigInt64(at, true), want.getBigInt64(at, true), `${d.name} ${a}, ${b}`);
+      }));
+    }
   });
 });

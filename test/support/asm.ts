@@ -3,7 +3,7 @@
  * build their guest code by hand (encoders from isa/riscv/encoding.ts).
  */
 import { encB, encI, encR, encS, encU } from '../../src/isa/riscv/encoding.js';
-import { HartState } from '../../src/machine/hart.js';
+import type { HartState } from '../../src/machine/hart.js';
 import { FlatMemory, MAPPED, PROT_R, PROT_W } from '../../src/machine/memory.js';
 
 export const addi = (rd: number, rs1: number, imm: number) => encI(0x13, 0, rd, rs1, imm);
@@ -22,10 +22,14 @@ export const EBREAK = 0x00100073;
 
 export const CODE_AT = 0x10000, DATA_AT = 0x20000;
 
-/** A hart at CODE_AT running `code` (pages with `codeProt`), a read-write data page at DATA_AT, in 1 MiB of flat memory. */
-export function flatMachine(code: number[], codeProt: number): { hart: HartState; mem: FlatMemory } {
-  const hart = new HartState();
-  const mem = new FlatMemory(1 << 20);
+/**
+ * A hart at CODE_AT running `code` (pages with `codeProt`), a read-write data page at DATA_AT,
+ * in 1 MiB of flat memory. `wasm`: the memory is a WebAssembly.Memory holding the hart too, as
+ * the process VM makes it for the translator (which then emits WebAssembly for integer code).
+ */
+export function flatMachine(code: number[], codeProt: number, opts: { wasm?: boolean } = {}): { hart: HartState; mem: FlatMemory } {
+  const mem = new FlatMemory(1 << 20, { wasm: opts.wasm });
+  const hart = mem.newHart();
   mem.protect(CODE_AT, 0x1000, codeProt | MAPPED);
   mem.protect(DATA_AT, 0x1000, PROT_R | PROT_W | MAPPED);
   code.forEach((w, k) => mem.dv.setInt32(CODE_AT + 4 * k, w, true));

@@ -20,7 +20,7 @@ import { disassemble } from '../../isa/riscv/disasm.js';
 import { field } from '../../isa/riscv/encoding.js';
 import { F_NAMES, X_NAMES } from '../../isa/riscv/registers.js';
 import { UserCsrs, type CsrFile } from '../../machine/csr.js';
-import type { HartState } from '../../machine/hart.js';
+import { HART_LAYOUT, type HartState } from '../../machine/hart.js';
 import { PAGE_SHIFT, PROT_X, type FlatMemory } from '../../machine/memory.js';
 import { BUDGET_EXIT, type Engine, type Exit } from '../engine.js';
 import { Interpreter } from '../interpreter/interpreter.js';
@@ -83,7 +83,7 @@ export class CheckEngine implements Engine {
     this.makeTested = opts.tested ?? defaultTested;
     this.tested = this.makeTested(hart, mem, this.csr, { hotThreshold: opts.hotThreshold });
     this.tracker = WriteTracker.of(mem);
-    this.hartBytes = new Uint8Array(hart.buffer);
+    this.hartBytes = hart.bytes;
     this.sliceInsns = opts.sliceInsns ?? SLICE_INSNS;
   }
 
@@ -179,7 +179,7 @@ export class CheckEngine implements Engine {
   }
 
   private numAt(snapshot: Uint8Array): number {
-    return new Float64Array(snapshot.buffer, snapshot.byteOffset + this.hart.num.byteOffset, 2)[1];
+    return new Float64Array(snapshot.buffer, snapshot.byteOffset + HART_LAYOUT.num, 2)[1];
   }
 
   // ---- after a disagreement: replays from the slice's start ----
@@ -229,7 +229,7 @@ export class CheckEngine implements Engine {
     } catch (e) {
       // The replay itself failed (an engine bug that is not deterministic?): say what is known.
       return `univm: lockstep check: the translator and the interpreter disagree in the ${n} instructions from ` +
-        `instret ${this.numAt(this.start)} (pc 0x${new Float64Array(this.start.buffer, this.hart.num.byteOffset, 1)[0].toString(16)}); ` +
+        `instret ${this.numAt(this.start)} (pc 0x${new Float64Array(this.start.buffer, this.start.byteOffset + HART_LAYOUT.num, 1)[0].toString(16)}); ` +
         `interpreter: ${describeOutcome(refOut)}, translator: ${describeOutcome(testOut)}; replaying failed: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
@@ -277,7 +277,7 @@ export class CheckEngine implements Engine {
         ? '  this instruction alone, translated, does not do what the interpreter does:'
         : `  no instruction of the block alone differs; above: the last one before instret ${startInstret + hi} to write what differs:`);
     } else {
-      lines.push(`  after instret ${startInstret + hi} (pc 0x${new Float64Array(last.ref.hart.buffer, this.hart.num.byteOffset, 1)[0].toString(16)})`);
+      lines.push(`  after instret ${startInstret + hi} (pc 0x${new Float64Array(last.ref.hart.buffer, HART_LAYOUT.num, 1)[0].toString(16)})`);
     }
     const w = Math.max(14, ...diff.map((d) => d.what.length + 2));
     const v = Math.max(20, ...diff.map((d) => d.reference.length + 2));

@@ -3,7 +3,7 @@
  * ended, guest pages), and the differences between two such states, named for a report.
  */
 import { F_NAMES, X_NAMES } from '../../isa/riscv/registers.js';
-import { HartState, NUM_INSTRET, NUM_PC, NUM_RESERVATION, FCSR_FLAGS, FCSR_FRM } from '../../machine/hart.js';
+import { HART_LAYOUT, NUM_INSTRET, NUM_PC, NUM_RESERVATION, FCSR_FLAGS, FCSR_FRM } from '../../machine/hart.js';
 import { PAGE_SHIFT, PAGE_SIZE } from '../../machine/memory.js';
 import { CAUSE_NAMES } from '../../machine/trap.js';
 import type { Exit } from '../engine.js';
@@ -13,11 +13,7 @@ export type Outcome = Exit | { kind: 'error'; message: string; error: unknown };
 
 export interface Difference { what: string; reference: string; tested: string }
 
-/** Where HartState keeps each register in its buffer (taken from its views, not restated). */
-const layout = (() => {
-  const h = new HartState();
-  return { x: h.x.byteOffset, f: h.f.byteOffset, num: h.num.byteOffset, fcsr: h.fcsr.byteOffset, size: h.buffer.byteLength };
-})();
+const layout = HART_LAYOUT;
 export const HART_BYTES = layout.size;
 
 /** The int32 words of a hart snapshot that hold architectural state (x, f, pc, instret, reservation, fcsr). */

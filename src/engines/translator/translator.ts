@@ -21,7 +21,7 @@ import * as SF from '../../isa/riscv/fp/softfloat.js';
 import * as I64 from '../../isa/riscv/int64.js';
 import { decode } from '../../isa/riscv/decoder.js';
 import type { CsrFile } from '../../machine/csr.js';
-import type { HartState } from '../../machine/hart.js';
+import { HART_LAYOUT, type HartState } from '../../machine/hart.js';
 import { CODE, PAGE_SHIFT, PROT_X, type FlatMemory } from '../../machine/memory.js';
 import { SYS_STOP } from '../../machine/priv/cells.js';
 import type { SystemMemory } from '../../machine/priv/system-memory.js';
@@ -29,6 +29,8 @@ import { GuestTrap, trap } from '../../machine/trap.js';
 import type { MemoryModel } from '../codegen/memory-model.js';
 import { BUDGET_EXIT, type Engine, type Exit } from '../engine.js';
 import { contextObject, Interpreter, memoryModel, type GuestMemory } from '../interpreter/interpreter.js';
+import { DISPATCH_CELLS, wasmDispatcher } from '../wasm/wasm-dispatch.js';
+import { wasmRegion, wasmTranslatable, type WasmLayout } from '../wasm/wasm-region.js';
 import { regionLayout, regionSource, type BlockInsn } from './block-codegen.js';
 
 export interface TranslatorOptions {
@@ -38,6 +40,11 @@ export interface TranslatorOptions {
   maxBlocks?: number;
   /** Longest block, in instructions. */
   maxBlockInsns?: number;
+  /**
+   * Translate integer blocks to WebAssembly where the machine allows it (a flat memory backed
+   * by a WebAssembly.Memory that holds the hart too: FlatMemory's `wasm`). Default true.
+   */
+  wasm?: boolean;
 }
 
 /** The translated code of one guest page. */
@@ -48,7 +55,14 @@ interface Region {
   hostPage: number;
   /** High word of the page's addresses (system VM). */
   hi: number;
+  /** The JavaScript function (wasm regions are called by the WebAssembly dispatcher instead, from their table slot). */
   fn: (C: unknown, entry: number, entryHi: number, entryCase: number) => number;
+  /** What the code is: generated JavaScript, or a WebAssembly function (integer blocks only, process VM). */
+  backend: 'js' | 'wasm';
+  /** A WebAssembly region's entry in the dispatcher's function table; -1 before its first compile. */
+  slot: number;
+  /** It takes no more blocks (its function is as large as V8 handles well): the page starts another. */
+  full: boolean;
   /** The case number of each block in the region's function (block-codegen.ts). */
   cases: Map<number, number>;
   /** Hot blocks by start pc: their instructions (for precise traps and recompiling). */
@@ -67,6 +81,8 @@ export interface TranslatorStats {
   /** Of those, blocks of another page copied into a region that kept jumping to them. */
   blocksJoined: number;
   regionsCompiled: number;
+  /** Of those, compiled to WebAssembly. */
+  wasmCompiles: number;
   translationMs: number;
   blocksCached: number;
   flushes: number;
@@ -85,6 +101,19 @@ export interface TranslatorStats {
  * functions below a bytecode size, and an unoptimized region runs slower than the interpreter.
  */
 const REGION_SOURCE_LIMIT = 24_000;
+/**
+ * Guest instructions at which a WebAssembly region stops growing. Every recompile of a region
+ * costs V8 a new module (validated, compiled by Liftoff on its first call, optimized by
+ * TurboFan later); measured on the benchmark guests, regions capped at 128 instructions beat
+ * 256, 512, 1024 and 4096 (strings at scale 2: 2.9-4.0 s against 3.7, 5.0, 9.2 and 10.4 s, of
+ * which translation 0.6-0.7 s against 1.2, 2.0, 3.7 and 3.3 s; compress and intkernels no worse).
+ */
+const WASM_REGION_INSNS = 128;
+/**
+ * Most instructions one call of a WebAssembly region may run: V8 optimizes a WebAssembly
+ * function in the background but runs the optimized code only from its next call.
+ */
+const WASM_CALL_BUDGET = 1 << 20;
 
 /** The stop cell of a machine that never asks the engine to stop early (the process VM). */
 const NO_STOP = new Int32Array(SYS_STOP + 1);
@@ -110,7 +139,7 @@ const BATCH_FRACTION = 4;
 export class Translator implements Engine {
   readonly name = 'jit';
   readonly stats: TranslatorStats = {
-    blocksTranslated: 0, blocksJoined: 0, regionsCompiled: 0, translationMs: 0, blocksCached: 0, flushes: 0, invalidations: 0,
+    blocksTranslated: 0, blocksJoined: 0, regionsCompiled: 0, wasmCompiles: 0, translationMs: 0, blocksCached: 0, flushes: 0, invalidations: 0,
     regionEntries: 0, jumpCacheLookups: 0, jumpCacheMisses: 0, translatedInsns: 0, interpretedInsns: 0,
   };
   private readonly cold: Interpreter;
@@ -122,11 +151,14 @@ export class Translator implements Engine {
   /** Regions by page; a page whose hot code outgrows one region gets several. */
   private readonly regions = new Map<number, Region[]>();
   private readonly heat = new Map<number, number>();
-  private readonly jcTag = new Int32Array(1 << JC_BITS).fill(-1);
+  /** The jump cache: tags (pc), in guest memory's WebAssembly.Memory when there is one (the WebAssembly dispatcher reads it). */
+  private readonly jcTag: Int32Array;
   private readonly jcHi = new Int32Array(1 << JC_BITS);
   private readonly jcRegion: (Region | undefined)[] = new Array(1 << JC_BITS).fill(undefined);
   /** The case of the entry's block in its region's function: entering needs no search by pc. */
-  private readonly jcCase = new Int32Array(1 << JC_BITS).fill(-1);
+  private readonly jcCase: Int32Array;
+  /** The region's slot in the WebAssembly function table, or -1 (a JavaScript region). */
+  private readonly jcSlot: Int32Array;
   /** Per jump-cache slot: the region that last left for it, and how many times in a row. */
   private readonly exitFrom: (Region | undefined)[] = new Array(1 << JC_BITS).fill(undefined);
   private readonly exitCount = new Int32Array(1 << JC_BITS);
@@ -136,6 +168,15 @@ export class Translator implements Engine {
   private readonly maxBlocks: number;
   private readonly maxBlockInsns: number;
   private blockCount = 0;
+  /** Where WebAssembly regions find RAM, permissions and this hart; undefined: JavaScript regions only. */
+  private readonly wasm: WasmLayout | undefined;
+  /** The WebAssembly dispatch loop (wasm-dispatch.ts), its function table and what it leaves in the hart's engine cells. */
+  private readonly dispatch: ((pc: number, budget: number) => number) | undefined;
+  private readonly table: WebAssembly.Table | undefined;
+  private readonly cells: Int32Array;
+  /** The region in each table slot, and the slots free for reuse. */
+  private readonly slotRegion: (Region | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
 
   constructor(private readonly hart: HartState, private readonly mem: GuestMemory, csr: CsrFile, opts: TranslatorOptions = {}) {
     if (mem.kind === 'flat' && mem.size > 2 ** 31) throw new RangeError('the translator keeps pc and addresses in int32: guest memory must be at most 2 GiB');
@@ -148,6 +189,24 @@ export class Translator implements Engine {
       X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr, ...mem.engineBindings(), SF, I64, CSR: csr, trap,
     };
     this.ctx = contextObject(['P', ...this.model.bindings], { P: this.P, ...fields });
+    const JC = 1 << JC_BITS;
+    const tables = mem.kind === 'flat' && mem.wasm && hart.buffer === mem.buffer && opts.wasm !== false ? mem.reserve(3 * 4 * JC) : -1;
+    const cellsOffset = hart.offset + HART_LAYOUT.engineCells;
+    this.cells = new Int32Array(hart.buffer, cellsOffset, 4);
+    if (tables >= 0) {
+      const flat = mem as FlatMemory, pages = flat.buffer.byteLength / 65536;
+      this.wasm = { lim: flat.size, permOffset: flat.permOffset, hartOffset: hart.offset, pages };
+      [this.jcTag, this.jcCase, this.jcSlot] = [0, 1, 2].map((k) => new Int32Array(flat.buffer, tables + 4 * JC * k, JC));
+      this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 16 });
+      const bytes = wasmDispatcher({
+        pages, tagOffset: tables, caseOffset: tables + 4 * JC, slotOffset: tables + 8 * JC, mask: JC_MASK, cellsOffset, callBudget: WASM_CALL_BUDGET,
+      });
+      this.dispatch = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { mem: flat.wasm!, table: this.table } }).exports.run as Translator['dispatch'];
+    } else {
+      [this.jcTag, this.jcCase, this.jcSlot] = [new Int32Array(JC), new Int32Array(JC), new Int32Array(JC)];
+    }
+    this.jcTag.fill(-1);
+    this.jcCase.fill(-1);
     if (mem.kind === 'flat') {
       this.flatMem = mem;
       mem.codeWriteListeners.add((first, last) => this.invalidatePages(first, last));
@@ -174,7 +233,21 @@ export class Translator implements Engine {
         const h = (lo >>> 1) & JC_MASK;
         const hit = flatMem !== undefined && jcTag[h] === lo && pc === lo;
         const r = hit ? jcRegion[h] : this.lookup(pc, lo, hi);
-        if (r !== undefined) {
+        if (r !== undefined && r.backend === 'wasm') {
+          // The WebAssembly dispatcher goes on from region to region while the jump cache hits.
+          const { cells } = this;
+          cells[DISPATCH_CELLS.calls] = 0;
+          const next = this.dispatch!(lo, budget - count);
+          const done = cells[DISPATCH_CELLS.retired];
+          entries += cells[DISPATCH_CELLS.calls];
+          translated += done;
+          count += done;
+          pc = next;
+          if (done > 0) {
+            this.noteExit(this.slotRegion[cells[DISPATCH_CELLS.lastSlot]]!, next);
+            continue;
+          }
+        } else if (r !== undefined) {
           cur = r;
           entries++;
           P[1] = 0;
@@ -279,6 +352,7 @@ export class Translator implements Engine {
     this.jcHi[h] = hi;
     this.jcRegion[h] = r;
     this.jcCase[h] = r.cases.get(pc) ?? -1;
+    this.jcSlot[h] = r.backend === 'wasm' ? r.slot : -1;
     return r;
   }
 
@@ -297,7 +371,7 @@ export class Translator implements Engine {
   /** Copies the block at `pc` (any page) into region `r` and recompiles it (process VM). */
   private join(r: Region, pc: number): void {
     const flat = this.flatMem!;
-    if (r.dropped || r.source.length > REGION_SOURCE_LIMIT || r.blocks.has(pc)) return;
+    if (r.dropped || r.full || r.blocks.has(pc)) return;
     if (!Translator.executable(flat, pc)) return;
     const t0 = performance.now();
     if (r.pending.has(pc)) {
@@ -308,7 +382,7 @@ export class Translator implements Engine {
     if (this.blockCount >= this.maxBlocks) { this.flush(); return; }
     const page = pc >>> PAGE_SHIFT;
     const insns = this.decodeBlock(pc, page);
-    if (insns.length === 0) return;
+    if (insns.length === 0 || (r.backend === 'wasm' && !wasmTranslatable(insns))) return;
     if (page !== r.page) {
       r.guestPages.add(page);
       let set = this.guests.get(page);
@@ -336,8 +410,25 @@ export class Translator implements Engine {
     r.pending.clear();
     const layout = regionLayout([...r.blocks.values()]);
     r.cases = new Map(layout.map((insns, k) => [insns[0].pc, k]));
-    r.source = regionSource(layout, this.model, this.sysMem ? r.hi : undefined);
-    r.fn = new Function('C', 'entry', 'entryHi', 'entryCase', r.source) as Region['fn'];
+    if (r.backend === 'wasm') {
+      const { bytes } = wasmRegion(layout, this.wasm!);
+      const run = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { mem: this.flatMem!.wasm! } }).exports.run;
+      const table = this.table!;
+      if (r.slot < 0) {
+        r.slot = this.freeSlots.pop() ?? this.slotRegion.length;
+        if (r.slot >= table.length) table.grow(table.length);
+      }
+      table.set(r.slot, run);
+      this.slotRegion[r.slot] = r;
+      let insns = 0;
+      for (const b of layout) insns += b.length;
+      r.full = insns > WASM_REGION_INSNS;
+      this.stats.wasmCompiles++;
+    } else {
+      r.source = regionSource(layout, this.model, this.sysMem ? r.hi : undefined);
+      r.fn = new Function('C', 'entry', 'entryHi', 'entryCase', r.source) as Region['fn'];
+      r.full = r.source.length > REGION_SOURCE_LIMIT;
+    }
     // Jump-cache entries for this region name its old case numbers.
     for (let h = 0; h < this.jcRegion.length; h++) if (this.jcRegion[h] === r) this.jcCase[h] = r.cases.get(this.jcTag[h]) ?? -1;
     this.stats.regionsCompiled++;
@@ -396,9 +487,14 @@ export class Translator implements Engine {
       list = undefined;
     }
     if (!list) this.regions.set(page, (list = []));
-    let r = list[list.length - 1];
-    if (!r || r.source.length > REGION_SOURCE_LIMIT) {
-      r = { page, hostPage, hi, fn: () => pc, cases: new Map(), blocks: new Map(), pending: new Map(), source: '', guestPages: new Set(), dropped: false };
+    // Integer blocks go to the page's WebAssembly region, where there can be one.
+    const backend = this.wasm && wasmTranslatable(insns) ? 'wasm' : 'js';
+    let r = [...list].reverse().find((x) => x.backend === backend);
+    if (!r || r.full) {
+      r = {
+        page, hostPage, hi, fn: () => pc, backend, slot: -1, full: false, cases: new Map(), blocks: new Map(), pending: new Map(), source: '',
+        guestPages: new Set(), dropped: false,
+      };
       list.push(r);
     }
     if (this.flatMem) this.flatMem.perm[page] |= CODE;
@@ -429,6 +525,7 @@ export class Translator implements Engine {
     if (doomed.size === 0) return false;
     for (const r of doomed) {
       r.dropped = true;
+      this.freeSlot(r);
       this.blockCount -= r.blocks.size + r.pending.size;
       const list = this.regions.get(r.page)?.filter((x) => x !== r);
       if (list?.length) this.regions.set(r.page, list);
@@ -446,11 +543,19 @@ export class Translator implements Engine {
     return true;
   }
 
+  /** Gives a dropped region's table slot back (the jump cache, which names it, is cleared with the drop). */
+  private freeSlot(r: Region): void {
+    if (r.slot < 0) return;
+    this.slotRegion[r.slot] = undefined;
+    this.freeSlots.push(r.slot);
+    r.slot = -1;
+  }
+
   /** Drops every translation (the code cache is full, or a user asked). */
   flush(): void {
     // CODE marks stay: other harts' translators may hold code from these pages. A later store
     // there takes the slow path once, notifies everyone, and clears the mark.
-    for (const list of this.regions.values()) for (const r of list) r.dropped = true;
+    for (const list of this.regions.values()) for (const r of list) { r.dropped = true; this.freeSlot(r); }
     this.regions.clear();
     this.guests.clear();
     this.blockCount = 0;
@@ -465,13 +570,14 @@ export class Translator implements Engine {
   summary(totalInsns: number): string {
     const s = this.stats;
     const lookups = s.jumpCacheLookups, hits = lookups - s.jumpCacheMisses;
-    return `jit: ${s.blocksTranslated} blocks translated (${s.blocksJoined} joined into a region from outside it) in ${s.regionsCompiled} region compiles, ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
+    return `jit: ${s.blocksTranslated} blocks translated (${s.blocksJoined} joined into a region from outside it) in ${s.regionsCompiled} region compiles (${s.wasmCompiles} to WebAssembly), ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
       `${s.flushes} flushes, ${s.invalidations} invalidations; ${s.regionEntries} region entries, jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
       `${totalInsns ? ((100 * s.translatedInsns) / totalInsns).toFixed(1) : '0'}% of instructions in translated code`;
   }
 
-  /** The generated source of the region holding `pc`, if translated (for tests and review). */
+  /** The generated code of the region holding `pc`, if translated: JavaScript source or WebAssembly text (for tests and review). */
   regionSourceAt(pc: number, hi = 0): string | undefined {
-    return this.regions.get(Translator.key(pc, hi))?.find((r) => r.blocks.has(pc))?.source;
+    const r = this.regions.get(Translator.key(pc, hi))?.find((x) => x.blocks.has(pc));
+    return r?.backend === 'wasm' ? wasmRegion(regionLayout([...r.blocks.values()]), this.wasm!, true).text : r?.source;
   }
 }

@@ -92,12 +92,13 @@ export class ProcessVM {
   private running: Thread;
 
   constructor(private readonly opts: ProcessVmOptions) {
-    this.mem = new FlatMemory(opts.memorySize);
+    // The translator keeps integer code in WebAssembly, which reaches guest RAM and registers in one memory.
+    this.mem = new FlatMemory(opts.memorySize, { wasm: (opts.engine === 'jit' || opts.engine === 'check') && !opts.trace });
     this.space = new AddressSpace(this.mem, opts.memorySize - 0x10000, STACK_SIZE);
     const random16 = new Uint8Array(16);
     opts.host.randomFill(random16);
     const ids = opts.host.identity();
-    const hart = new HartState();
+    const hart = this.mem.newHart();
     const loaded = loadProcess(this.space, hart, {
       exe: opts.exe, exePath: opts.exePath, argv: opts.argv, envp: opts.envp,
       readInterpreter: opts.readInterpreter, random16, ids: { uid: ids.uid, gid: ids.gid },

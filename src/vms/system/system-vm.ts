@@ -131,7 +131,7 @@ export class SystemVM {
   /** Resumes a saved machine: this VM must have been built with the same RAM size and boot plan. */
   loadState(s: SystemVmState): void {
     if (s.ram.byteLength !== this.mem.buffer.byteLength) throw new RangeError(`saved machine has ${s.ram.byteLength} bytes of memory, this one ${this.mem.buffer.byteLength}`);
-    new Uint8Array(this.hart.buffer).set(new Uint8Array(s.hart));
+    this.hart.bytes.set(new Uint8Array(s.hart));
     new Uint8Array(this.mem.buffer).set(new Uint8Array(s.ram));
     // Translations of the old memory contents are void.
     (this.engine as { flush?: () => void }).flush?.();

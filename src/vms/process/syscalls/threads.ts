@@ -64,8 +64,8 @@ function cloneCommon(k: LinuxKernel, nr: number, req: CloneRequest): number {
 function spawnThread(k: LinuxKernel, req: CloneRequest): number {
   const parent = k.current;
   const tid = k.sched.allocTid();
-  const hart = new HartState();
-  new Uint8Array(hart.buffer).set(new Uint8Array(parent.hart.buffer));
+  const hart = k.mem.newHart();
+  hart.bytes.set(parent.hart.bytes);
   hart.instret = 0;
   hart.num[NUM_RESERVATION] = -1;
   hart.pc = parent.hart.pc + 4;
@@ -135,6 +135,7 @@ export function exitThread(k: LinuxKernel, t: Thread): void {
     } catch { /* ignored */ }
   }
   k.sched.exit(t);
+  k.mem.releaseHart(t.hart);
 }
 
 const ROBUST_LIST_LIMIT = 2048;

@@ -1,0 +1,65 @@
+/**
+ * The dispatch loop of the WebAssembly regions, in WebAssembly: control passes from one
+ * region to the next through the translator's jump cache (kept in the same memory) and a
+ * function table, without returning to JavaScript. A transition then costs an indirect call
+ * and the regions' register loads and stores, instead of a round trip through the JavaScript
+ * dispatcher (translator.ts), which measured 50-70 ns per region entry.
+ *
+ * run(pc, budget) enters the region the jump cache names for pc and goes on while the next
+ * pc hits in the jump cache on a WebAssembly region and the budget lasts. It returns the pc
+ * where it stopped (a miss, a JavaScript region, or a region that retired nothing: the
+ * interpreter's turn), and leaves in the hart's engine cells (DISPATCH_CELLS) what JavaScript
+ * needs to go on from there.
+ */
+import { Body, moduleBytes, T_I32 } from './wasm-binary.js';
+
+/** Indices of the i32 engine cells (hart.ts: HART_LAYOUT.engineCells) the dispatcher and the regions use. */
+export const DISPATCH_CELLS = {
+  /** Instructions the last region call retired (each region leaves it there). */
+  regionRetired: 0,
+  /** Instructions retired by the whole dispatcher call. */
+  retired: 1,
+  /** The table slot of the last region that ran (whose exit JavaScript then counts). */
+  lastSlot: 2,
+  /** Region calls made. */
+  calls: 3,
+} as const;
+
+export interface DispatchLayout {
+  pages: number;
+  /** Byte offsets of the jump cache's three int32 arrays: pc tags, case numbers, table slots (-1: a JavaScript region). */
+  tagOffset: number;
+  caseOffset: number;
+  slotOffset: number;
+  /** The jump cache index of pc is (pc >>> 1) & mask. */
+  mask: number;
+  /** Byte offset of the hart's engine cells. */
+  cellsOffset: number;
+  /** Most instructions one region call may run (see translator.ts: WASM_CALL_BUDGET). */
+  callBudget: number;
+}
+
+const L_PC = 0, L_BUDGET = 1, L_DONE = 2, L_H = 3, L_SLOT = 4, L_R = 5, L_NEXT = 6;
+
+export function wasmDispatcher(l: DispatchLayout): Uint8Array<ArrayBuffer> {
+  const c = new Body();
+  const cell = (k: number) => l.cellsOffset + 4 * k;
+  c.open('block', 'out').open('loop', 'next');
+  c.get(L_PC).i32(1).op('i32.shr_u').i32(l.mask).op('i32.and').i32(2).op('i32.shl').set(L_H);
+  c.get(L_H).mem('i32.load', 2, l.tagOffset).get(L_PC).op('i32.ne').brIf('out');
+  c.get(L_H).mem('i32.load', 2, l.slotOffset).tee(L_SLOT).i32(0).op('i32.lt_s').brIf('out');
+  // region(pc, case, min(budget left, callBudget))
+  c.get(L_PC).get(L_H).mem('i32.load', 2, l.caseOffset);
+  c.get(L_BUDGET).get(L_DONE).op('i32.sub').tee(L_R).i32(l.callBudget).get(L_R).i32(l.callBudget).op('i32.lt_s', 'select');
+  c.get(L_SLOT).callIndirect().set(L_NEXT);
+  c.i32(0).mem('i32.load', 2, cell(DISPATCH_CELLS.regionRetired)).tee(L_R).get(L_DONE).op('i32.add').set(L_DONE);
+  c.i32(0).get(L_SLOT).mem('i32.store', 2, cell(DISPATCH_CELLS.lastSlot));
+  c.i32(0).i32(0).mem('i32.load', 2, cell(DISPATCH_CELLS.calls)).i32(1).op('i32.add').mem('i32.store', 2, cell(DISPATCH_CELLS.calls));
+  c.get(L_NEXT).set(L_PC);
+  c.get(L_R).op('i32.eqz').brIf('out');
+  c.get(L_DONE).get(L_BUDGET).op('i32.lt_s').brIf('next');
+  c.end().end();
+  c.i32(0).get(L_DONE).mem('i32.store', 2, cell(DISPATCH_CELLS.retired));
+  c.get(L_PC);
+  return moduleBytes({ pages: l.pages, params: 2, locals: [[5, T_I32]], table: { callParams: 3 } }, c);
+}

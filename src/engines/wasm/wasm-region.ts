@@ -1,0 +1,286 @@
+/**
+ * Translates the hot integer blocks of a guest page into one WebAssembly function: the
+ * WebAssembly backend of the translator (translator.ts), for the process VM. WebAssembly has
+ * the 64-bit integers JavaScript lacks, so each RV64IM instruction's typed meaning
+ * (isa/riscv/int-ops.ts) becomes a few native instructions, and V8 compiles the module at
+ * once (Liftoff) and optimizes it in the background, without JavaScript's warm-up.
+ *
+ * The function works on one WebAssembly memory holding guest RAM at [0, lim), the page
+ * permission bytes at `permOffset` and the hart's registers at `hartOffset` (memory.ts:
+ * FlatMemory with `wasm`). It is called as run(entryPc, entryCase, budget) and has the JS
+ * regions' contract (block-codegen.ts) with one difference: it never traps. Whatever its fast
+ * paths do not cover (a load or store that is misaligned, out of range, not permitted or into
+ * translated code; a jump target outside guest memory) makes it return with pc at that
+ * instruction and only the instructions before it retired, so the interpreter runs it exactly
+ * (and raises the trap, if there is one). The count of retired instructions is left in the
+ * hart's first engine cell (hart.ts: HART_LAYOUT.engineCells).
+ */
+import { operand } from '../../isa/riscv/encoding.js';
+import type { IntOp, Op32, Op64, Operand } from '../../isa/riscv/int-ops.js';
+import { HART_LAYOUT } from '../../machine/hart.js';
+import { CODE, PAGE_SHIFT, PROT_R, PROT_W } from '../../machine/memory.js';
+import type { BlockInsn } from '../translator/block-codegen.js';
+import { Body, moduleBytes, T_I32, T_I64, type OpName } from './wasm-binary.js';
+
+export interface WasmLayout {
+  /** Guest RAM is [0, lim). */
+  lim: number;
+  permOffset: number;
+  hartOffset: number;
+  /** Size of the memory, in 64 KiB pages. */
+  pages: number;
+}
+
+/** Whether every instruction of a block has a typed meaning, which this backend needs. */
+export const wasmTranslatable = (insns: BlockInsn[]) => insns.every((i) => i.def.op !== undefined);
+
+// Locals: the parameters, then i32 scratch, then i64 scratch, then x1..x31.
+const L_ENTRY = 0, L_CASE = 1, L_BUDGET = 2;
+const L_PC = 3, L_ICNT = 4, L_EA32 = 5, L_A32 = 6, L_B32 = 7, L_R32 = 8;
+const L_EA = 9, L_A = 10, L_B = 11, L_C = 12, L_D = 13;
+const xLocal = (r: number) => L_D + r;
+const I32_LOCALS = 6, I64_LOCALS = 5 + 31;
+
+const M32 = 0xffffffffn;
+const MIN64 = -(1n << 63n);
+
+const OPS64: Partial<Record<Op64, OpName>> = {
+  add: 'i64.add', sub: 'i64.sub', and: 'i64.and', or: 'i64.or', xor: 'i64.xor', sll: 'i64.shl', srl: 'i64.shr_u', sra: 'i64.shr_s',
+  mul: 'i64.mul', slt: 'i64.lt_s', sltu: 'i64.lt_u',
+};
+const OPS32: Partial<Record<Op32, OpName>> = {
+  add: 'i32.add', sub: 'i32.sub', sll: 'i32.shl', srl: 'i32.shr_u', sra: 'i32.shr_s', mul: 'i32.mul',
+};
+const LOADS: Record<string, OpName> = {
+  '1s': 'i64.load8_s', '1u': 'i64.load8_u', '2s': 'i64.load16_s', '2u': 'i64.load16_u', '4s': 'i64.load32_s', '4u': 'i64.load32_u', '8s': 'i64.load', '8u': 'i64.load',
+};
+const STORES: Record<number, OpName> = { 1: 'i64.store8', 2: 'i64.store16', 4: 'i64.store32', 8: 'i64.store' };
+const CONDS: Record<string, OpName> = { eq: 'i64.eq', ne: 'i64.ne', lt: 'i64.lt_s', ge: 'i64.ge_s', ltu: 'i64.lt_u', geu: 'i64.ge_u' };
+
+export interface WasmRegionCode {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The function as text (when asked for): for golden files and review. */
+  text?: string;
+}
+
+/** The module for a region: `blocks` in the order of regionLayout (case k is blocks[k]). */
+export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, withText = false): WasmRegionCode {
+  const c = new Body(withText);
+  const read = new Set<number>(), written = new Set<number>();
+  for (const b of blocks) for (const i of b) registersOf(i, read, written);
+  const caseOf = new Map(blocks.map((b, k) => [b[0].pc, k]));
+  const hartAt = (r: number) => layout.hartOffset + HART_LAYOUT.x + 8 * r;
+
+  const getX = (r: number) => (r === 0 ? c.i64(0) : c.get(xLocal(r)));
+  const setX = (r: number) => (r === 0 ? c.op('drop') : c.set(xLocal(r)));
+  /** Leaves with pc = `pc` after `retired` more instructions. */
+  const leave = (pc: number, retired: number) => {
+    if (retired) c.get(L_ICNT).i32(retired).op('i32.add').set(L_ICNT);
+    c.i32(pc).set(L_PC).br('exit');
+  };
+  /**
+   * Control to the block at `pc`: the next case by falling into it, another through the
+   * dispatch loop, else out. (The last case never falls: there is no case after it.)
+   */
+  const goTo = (pc: number, k: number) => {
+    const to = caseOf.get(pc);
+    if (to === undefined) c.i32(pc).set(L_PC).br('exit');
+    else if (to !== k + 1) c.i32(to).set(L_CASE).br('dispatch');
+  };
+  const value = (b: Operand, i: BlockInsn) => (b === 'rs2' ? getX(field(i, 'rs2')) : c.i64(field(i, b)));
+
+  for (const r of [...read, ...written].filter((r, k, all) => all.indexOf(r) === k).sort((a, b) => a - b)) {
+    c.i32(0).mem('i64.load', 3, hartAt(r)).set(xLocal(r));
+  }
+  c.get(L_ENTRY).set(L_PC);
+  c.open('block', 'exit').open('loop', 'dispatch').open('block', 'search');
+  for (let k = blocks.length - 1; k >= 0; k--) c.open('block', `b${k}`);
+  c.get(L_CASE).brTable(blocks.map((_, k) => `b${k}`), 'search');
+
+  blocks.forEach((insns, k) => {
+    c.end(); // block b{k} ends: its code follows
+    const start = insns[0].pc, n = insns.length, last = insns[n - 1];
+    const fall = (last.pc + last.len) | 0;
+    const lastOp = last.def.op!;
+    const selfLoop = lastOp.k === 'branch' && ((last.pc + field(last, 'imm')) | 0) === start;
+    if (selfLoop) c.open('loop', 'self');
+    // A block that would take the call past its budget is not started.
+    c.get(L_ICNT).i32(n).op('i32.add').get(L_BUDGET).op('i32.gt_s').open('if');
+    c.i32(start).set(L_PC).br('exit');
+    c.end();
+    insns.forEach((i, j) => {
+      const op = i.def.op!, rd = field(i, 'rd');
+      /** The access at X[rs1] + imm, its address left in L_EA32; leaves first unless it is in RAM, aligned and permitted. */
+      const access = (size: number, mask: number, want: number) => {
+        getX(field(i, 'rs1')).i64(field(i, 'imm')).op('i64.add').tee(L_EA).i64(layout.lim).op('i64.ge_u');
+        c.get(L_EA).op('i32.wrap_i64').set(L_EA32);
+        if (size > 1) c.get(L_EA32).i32(size - 1).op('i32.and', 'i32.or');
+        // Out of RAM, the page index still lands in this memory (the hart area beyond the
+        // permission bytes is 1 MiB): the first test has already decided.
+        c.get(L_EA32).i32(PAGE_SHIFT).op('i32.shr_u').mem('i32.load8_u', 0, layout.permOffset).i32(mask).op('i32.and').i32(want).op('i32.ne', 'i32.or');
+        c.open('if');
+        leave(i.pc, j);
+        c.end();
+      };
+      switch (op.k) {
+        case 'op': if (rd !== 0) { op64(c, op, () => getX(field(i, 'rs1')), () => value(op.b, i)); c.set(xLocal(rd)); } break;
+        case 'opw': if (rd !== 0) { op32(c, op, () => getX(field(i, 'rs1')), () => value(op.b, i)); c.set(xLocal(rd)); } break;
+        case 'lui': if (rd !== 0) c.i64(field(i, 'imm')).set(xLocal(rd)); break;
+        case 'auipc': if (rd !== 0) c.i64(i.pc + field(i, 'imm')).set(xLocal(rd)); break;
+        case 'load':
+          access(op.size, PROT_R, PROT_R);
+          c.get(L_EA32).mem(LOADS[`${op.size}${op.signed ? 's' : 'u'}`], Math.log2(op.size));
+          setX(rd);
+          break;
+        case 'store':
+          access(op.size, PROT_W | CODE, PROT_W);
+          c.get(L_EA32);
+          getX(field(i, 'rs2')).mem(STORES[op.size], Math.log2(op.size));
+          break;
+        case 'jalr':
+          // The target is read before rd is written (rd may be rs1); one outside RAM goes to the interpreter.
+          getX(field(i, 'rs1')).i64(field(i, 'imm')).op('i64.add').i64(-2).op('i64.and').tee(L_A).i64(layout.lim).op('i64.ge_u').open('if');
+          leave(i.pc, j);
+          c.end();
+          if (rd !== 0) c.i64(i.pc + i.len).set(xLocal(rd));
+          c.get(L_A).op('i32.wrap_i64').set(L_PC);
+          break;
+        case 'jal': if (rd !== 0) c.i64(i.pc + i.len).set(xLocal(rd)); break;
+        case 'branch': case 'nop': break;
+      }
+    });
+    c.get(L_ICNT).i32(n).op('i32.add').set(L_ICNT);
+    switch (lastOp.k) {
+      case 'branch': {
+        const target = (last.pc + field(last, 'imm')) | 0;
+        getX(field(last, 'rs1'));
+        getX(field(last, 'rs2')).op(CONDS[lastOp.cond]);
+        if (selfLoop) { c.brIf('self').end(); goTo(fall, k); }
+        else {
+          c.open('if'); goTo(target, -2); c.end();
+          goTo(fall, k);
+        }
+        break;
+      }
+      case 'jal': goTo((last.pc + field(last, 'imm')) | 0, k); break;
+      case 'jalr': c.i32(-1).set(L_CASE).br('dispatch'); break;
+      default: goTo(fall, k);
+    }
+  });
+  c.end(); // search: the case of the block at pc, by binary search over the block starts
+  const starts = [...caseOf.entries()].sort((x, y) => (x[0] >>> 0) - (y[0] >>> 0));
+  const search = (lo: number, hi: number): void => {
+    if (hi - lo <= 2) {
+      for (let k = lo; k < hi; k++) {
+        c.get(L_PC).i32(starts[k][0]).op('i32.eq').open('if').i32(starts[k][1]).set(L_CASE).br('dispatch').end();
+      }
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    c.get(L_PC).i32(starts[mid][0]).op('i32.lt_u').open('if');
+    search(lo, mid);
+    c.else();
+    search(mid, hi);
+    c.end();
+  };
+  search(0, starts.length);
+  c.br('exit');
+  c.end().end(); // dispatch, exit
+  for (const r of [...written].sort((a, b) => a - b)) c.i32(0).get(xLocal(r)).mem('i64.store', 3, hartAt(r));
+  c.i32(0).get(L_ICNT).mem('i32.store', 2, layout.hartOffset + HART_LAYOUT.engineCells);
+  c.get(L_PC);
+  return {
+    bytes: moduleBytes({ pages: layout.pages, params: 3, locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64]] }, c),
+    ...(c.text ? { text: c.text.join('\n') } : {}),
+  };
+}
+
+const field = (i: BlockInsn, f: 'rd' | 'rs1' | 'rs2' | 'imm' | 'shamt') => operand(f, i.def.imm, i.word);
+
+/** Registers an instruction reads and writes (x0 left out). */
+function registersOf(i: BlockInsn, read: Set<number>, written: Set<number>): void {
+  const op = i.def.op!;
+  const use = (r: number) => { if (r !== 0) read.add(r); };
+  const def = (r: number) => { if (r !== 0) written.add(r); };
+  switch (op.k) {
+    case 'op': case 'opw': use(field(i, 'rs1')); if (op.b === 'rs2') use(field(i, 'rs2')); def(field(i, 'rd')); break;
+    case 'load': use(field(i, 'rs1')); def(field(i, 'rd')); break;
+    case 'store': case 'branch': use(field(i, 'rs1')); use(field(i, 'rs2')); break;
+    case 'jalr': use(field(i, 'rs1')); def(field(i, 'rd')); break;
+    case 'lui': case 'auipc': case 'jal': def(field(i, 'rd')); break;
+    case 'nop': break;
+  }
+}
+
+/** X[rs1] op b, 64-bit, left on the stack. */
+function op64(c: Body, m: Extract<IntOp, { k: 'op' }>, a: () => void, b: () => void): void {
+  const simple = OPS64[m.op];
+  if (simple) {
+    a(); b(); c.op(simple);
+    if (m.op === 'slt' || m.op === 'sltu') c.op('i64.extend_i32_u');
+    return;
+  }
+  a(); c.set(L_A); b(); c.set(L_B);
+  switch (m.op) {
+    case 'mulhu': case 'mulh': case 'mulhsu':
+      mulhu(c);
+      // Signed high products: subtract b when a is negative, a when b is (a >> 63 is all ones or zero).
+      if (m.op !== 'mulhu') c.get(L_B).get(L_A).i64(63).op('i64.shr_s', 'i64.and', 'i64.sub');
+      if (m.op === 'mulh') c.get(L_A).get(L_B).i64(63).op('i64.shr_s', 'i64.and', 'i64.sub');
+      return;
+    // Division by zero gives all ones (div) or the dividend (rem); MIN / -1 overflows to MIN.
+    case 'div':
+      c.i64(-1).set(L_C).get(L_B).op('i64.eqz', 'i32.eqz').open('if');
+      c.get(L_A).set(L_C);
+      c.get(L_B).i64(-1).op('i64.ne').get(L_A).i64(MIN64).op('i64.ne', 'i32.or').open('if');
+      c.get(L_A).get(L_B).op('i64.div_s').set(L_C);
+      c.end().end().get(L_C);
+      return;
+    case 'divu': case 'rem': case 'remu':
+      if (m.op === 'divu') c.i64(-1); else c.get(L_A);
+      c.set(L_C).get(L_B).op('i64.eqz', 'i32.eqz').open('if');
+      // i64.rem_s(MIN, -1) is 0, as the ISA wants; only div_s traps on it.
+      c.get(L_A).get(L_B).op(m.op === 'divu' ? 'i64.div_u' : m.op === 'rem' ? 'i64.rem_s' : 'i64.rem_u').set(L_C);
+      c.end().get(L_C);
+      return;
+    default: throw new Error(`wasm: no lowering for ${m.op}`);
+  }
+}
+
+/** The high 64 bits of the unsigned product of L_A and L_B, from four 32 x 32-bit products. */
+function mulhu(c: Body): void {
+  const lo = (l: number) => c.get(l).i64(M32).op('i64.and');
+  const hi = (l: number) => c.get(l).i64(32).op('i64.shr_u');
+  lo(L_A); hi(L_B); c.op('i64.mul').set(L_C); // a0 * b1
+  hi(L_A); lo(L_B); c.op('i64.mul').set(L_D); // a1 * b0
+  lo(L_A); lo(L_B); c.op('i64.mul').i64(32).op('i64.shr_u');
+  c.get(L_C).i64(M32).op('i64.and', 'i64.add').get(L_D).i64(M32).op('i64.and', 'i64.add').i64(32).op('i64.shr_u');
+  hi(L_A); hi(L_B); c.op('i64.mul', 'i64.add');
+  c.get(L_C).i64(32).op('i64.shr_u', 'i64.add').get(L_D).i64(32).op('i64.shr_u', 'i64.add');
+}
+
+/** The sign extension of a 32-bit op on the low words, left on the stack. */
+function op32(c: Body, m: Extract<IntOp, { k: 'opw' }>, a: () => void, b: () => void): void {
+  const simple = OPS32[m.op];
+  a(); c.op('i32.wrap_i64');
+  b(); c.op('i32.wrap_i64');
+  if (simple) { c.op(simple, 'i64.extend_i32_s'); return; }
+  c.set(L_B32).set(L_A32);
+  switch (m.op) {
+    case 'div':
+      c.i32(-1).set(L_R32).get(L_B32).op('i32.eqz', 'i32.eqz').open('if');
+      c.get(L_A32).set(L_R32);
+      c.get(L_B32).i32(-1).op('i32.ne').get(L_A32).i32(-0x80000000).op('i32.ne', 'i32.or').open('if');
+      c.get(L_A32).get(L_B32).op('i32.div_s').set(L_R32);
+      c.end().end();
+      break;
+    case 'divu': case 'rem': case 'remu':
+      if (m.op === 'divu') c.i32(-1); else c.get(L_A32);
+      c.set(L_R32).get(L_B32).op('i32.eqz', 'i32.eqz').open('if');
+      c.get(L_A32).get(L_B32).op(m.op === 'divu' ? 'i32.div_u' : m.op === 'rem' ? 'i32.rem_s' : 'i32.rem_u').set(L_R32);
+      c.end();
+      break;
+    default: throw new Error(`wasm: no lowering for ${m.op}w`);
+  }
+  c.get(L_R32).op('i64.extend_i32_s');
+}
