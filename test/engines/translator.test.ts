@@ -16,6 +16,7 @@ import { translateForCheck } from '../../src/engines/translator/block-codegen.js
 import { FLAT_MODEL } from '../../src/engines/codegen/vocabulary.js';
 import { SYSTEM_MODEL } from '../../src/engines/codegen/system-vocabulary.js';
 import { INSNS } from '../../src/isa/riscv/instructions.js';
+import { encI, encR } from '../../src/isa/riscv/encoding.js';
 import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, ld, lw, sd, sw } from '../support/asm.js';
 import { REPO } from '../support/repo.js';
 
@@ -204,6 +205,26 @@ describe('translator (WebAssembly code)', () => {
       assert.deepEqual(got.data, want.data, where);
     }
     assert.ok(translated > 1500, `${translated} instructions ran as WebAssembly`);
+  });
+
+  it('FP and atomic instructions run as helpers inside WebAssembly regions, and a trap in one is precise', () => {
+    const fld = (rd: number, rs1: number, imm: number) => encI(0x07, 3, rd, rs1, imm);
+    const faddD = (rd: number, rs1: number, rs2: number) => encR(0x53, 7, 0x01, rd, rs1, rs2);
+    const amoaddW = (rd: number, rs1: number, rs2: number) => encR(0x2f, 2, 0, rd, rs1, rs2);
+    // loop: f2 += f1; a2 = amoadd.w (t0), a3; a4 += a2; a1 -= 1; bnez a1, loop; fld f3, 0(t1) (t1 unmapped: a fault); ecall
+    const prog = [faddD(2, 2, 1), amoaddW(12, 5, 13), add(14, 14, 12), addi(11, 11, -1), bne(11, 0, -16), fld(3, 6, 0), ECALL];
+    const run = (backend: Backend | 'interp') => {
+      const { hart, mem, jit } = machineOn(prog, { backend: backend === 'interp' ? 'js' : backend });
+      hart.x[5] = BigInt(DATA_AT); hart.x[6] = BigInt(DATA_AT + 0x10000); hart.x[11] = 200n; hart.x[13] = 3n;
+      hart.fd[1] = 0.1;
+      const exit = (backend === 'interp' ? new Interpreter(hart, mem, new UserCsrs(hart)) : jit).run(1e6);
+      return { exit, pc: hart.pc, instret: hart.instret, x: [...hart.x], f: [...hart.f], fflags: hart.fcsr[0], word: mem.dv.getInt32(DATA_AT, true), jit };
+    };
+    const want = run('interp'), got = run('wasm');
+    assert.deepEqual(want.exit, { kind: 'trap', cause: Cause.LoadPageFault, tval: BigInt(DATA_AT + 0x10000) });
+    assert.ok(got.jit.stats.wasmCompiles > 0 && got.jit.stats.translatedInsns > 900, 'the loop ran as WebAssembly');
+    for (const k of ['exit', 'pc', 'instret', 'x', 'f', 'fflags', 'word'] as const) assert.deepEqual(got[k], want[k], k);
+    assert.equal(got.pc, CODE_AT + 20, 'the trap is at the fld');
   });
 
   it('every register-register integer instruction agrees with the interpreter on every pair of edge operands', () => {

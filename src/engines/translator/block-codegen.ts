@@ -88,6 +88,37 @@ function translated(ins: BlockInsn, v: Vocabulary): Translated {
   return t;
 }
 
+/**
+ * A function that runs one instruction against the register file, for code that cannot run
+ * its meaning itself (WebAssembly regions call it for FP and atomic instructions). Called with
+ * the translator's context, it returns the function, which returns 0, or 1 when the
+ * instruction traps: the instruction then had no effect, and the caller leaves it to the
+ * interpreter, which raises the trap exactly. `regs` and `written`: the integer registers it
+ * reads or writes, which the caller must store before the call and load after it.
+ */
+export function helperSource(ins: BlockInsn, model: MemoryModel): { source: string; regs: Set<number>; written: Set<number> } {
+  const t = translated(ins, model.vocabulary);
+  const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
+  const values = { pc: ins.pc, len: ins.len, raw: ins.raw >>> 0 };
+  const decls = usedFields(t.code, ['pc', 'len', 'raw'] as const).map((f) => `${f} = ${values[f]}`);
+  const load = sorted(t.regs).map((r) => `x${r}l = XW[${2 * r}], x${r}h = XW[${2 * r + 1}]`);
+  const storeBack = sorted(t.written).map((r) => `XW[${2 * r}] = x${r}l; XW[${2 * r + 1}] = x${r}h;`).join(' ');
+  const body = `${TEMPS}
+    let x0l = 0, x0h = 0${load.map((l) => `, ${l}`).join('')}, npc = 0;${decls.length ? ` const ${decls.join(', ')};` : ''}
+    try { ${t.code}; } catch (e) { if (e instanceof GuestTrap) return 1; throw e; }
+    ${storeBack}
+    return 0;`;
+  const used = model.bindings.filter((b) => b === 'XW' || b === 'GuestTrap' || new RegExp(`(?<![\w$.])${b}(?![\w$])`).test(body));
+  return {
+    source: `const ${used.map((b) => `${b} = C.${b}`).join(', ')};
+return function /* ${ins.def.name} */ () {
+    ${body}
+};`,
+    regs: t.regs,
+    written: t.written,
+  };
+}
+
 /** Every instruction's translation (a check that the vocabulary's register accesses are all understood). */
 export function translateForCheck(ins: BlockInsn, model: MemoryModel): string { return translated(ins, model.vocabulary).code; }
 

@@ -30,8 +30,8 @@ import type { MemoryModel } from '../codegen/memory-model.js';
 import { BUDGET_EXIT, type Engine, type Exit } from '../engine.js';
 import { contextObject, Interpreter, memoryModel, type GuestMemory } from '../interpreter/interpreter.js';
 import { DISPATCH_CELLS, wasmDispatcher } from '../wasm/wasm-dispatch.js';
-import { wasmRegion, wasmTranslatable, type WasmLayout } from '../wasm/wasm-region.js';
-import { regionLayout, regionSource, type BlockInsn } from './block-codegen.js';
+import { wasmRegion, wasmTranslatable, type HelperRegisters, type WasmLayout } from '../wasm/wasm-region.js';
+import { helperSource, regionLayout, regionSource, type BlockInsn } from './block-codegen.js';
 
 export interface TranslatorOptions {
   /** Entries of a block start before it is translated. */
@@ -174,6 +174,16 @@ export class Translator implements Engine {
   private readonly dispatch: ((pc: number, budget: number) => number) | undefined;
   private readonly table: WebAssembly.Table | undefined;
   private readonly cells: Int32Array;
+  /** The helper function of each instruction WebAssembly regions call one for (made once per decoded instruction). */
+  private readonly helpers = new WeakMap<BlockInsn, HelperRegisters & { fn: () => number }>();
+  private readonly helperOf = (i: BlockInsn): HelperRegisters & { fn: () => number } => {
+    let h = this.helpers.get(i);
+    if (!h) {
+      const { source, regs, written } = helperSource(i, this.model);
+      this.helpers.set(i, (h = { fn: new Function('C', source)(this.ctx) as () => number, regs, written }));
+    }
+    return h;
+  };
   /** The region in each table slot, and the slots free for reuse. */
   private readonly slotRegion: (Region | undefined)[] = [];
   private readonly freeSlots: number[] = [];
@@ -186,7 +196,7 @@ export class Translator implements Engine {
     this.model = memoryModel(mem);
     this.cold = new Interpreter(hart, mem, csr, undefined, true);
     const fields: Record<string, unknown> = {
-      X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr, ...mem.engineBindings(), SF, I64, CSR: csr, trap,
+      X: hart.x, XW: hart.xw, F: hart.f, FW: hart.fw, FDV: hart.fd, NUM: hart.num, FCSR: hart.fcsr, ...mem.engineBindings(), SF, I64, CSR: csr, trap, GuestTrap,
     };
     this.ctx = contextObject(['P', ...this.model.bindings], { P: this.P, ...fields });
     const JC = 1 << JC_BITS;
@@ -411,8 +421,9 @@ export class Translator implements Engine {
     const layout = regionLayout([...r.blocks.values()]);
     r.cases = new Map(layout.map((insns, k) => [insns[0].pc, k]));
     if (r.backend === 'wasm') {
-      const { bytes } = wasmRegion(layout, this.wasm!);
-      const run = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { mem: this.flatMem!.wasm! } }).exports.run;
+      const { bytes, helpers } = wasmRegion(layout, this.wasm!, this.helperOf);
+      const h = Object.fromEntries(helpers.map((i, k) => [k, this.helperOf(i).fn]));
+      const run = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { mem: this.flatMem!.wasm! }, h }).exports.run;
       const table = this.table!;
       if (r.slot < 0) {
         r.slot = this.freeSlots.pop() ?? this.slotRegion.length;
@@ -578,6 +589,6 @@ export class Translator implements Engine {
   /** The generated code of the region holding `pc`, if translated: JavaScript source or WebAssembly text (for tests and review). */
   regionSourceAt(pc: number, hi = 0): string | undefined {
     const r = this.regions.get(Translator.key(pc, hi))?.find((x) => x.blocks.has(pc));
-    return r?.backend === 'wasm' ? wasmRegion(regionLayout([...r.blocks.values()]), this.wasm!, true).text : r?.source;
+    return r?.backend === 'wasm' ? wasmRegion(regionLayout([...r.blocks.values()]), this.wasm!, this.helperOf, true).text : r?.source;
   }
 }

@@ -122,6 +122,8 @@ export class Body {
   }
   br(label: string): this { this.out.push(0x0c); this.out.uleb(this.depth(label)); this.line(`br $${label}`); return this; }
   brIf(label: string): this { this.out.push(0x0d); this.out.uleb(this.depth(label)); this.line(`br_if $${label}`); return this; }
+  /** Calls imported helper k (ModuleShape.helpers). */
+  call(k: number): this { this.out.push(0x10); this.out.uleb(k); this.line(`call $h${k}`); return this; }
   /** Calls entry (i32 on the stack) of the imported table, a function of type 1 (ModuleShape.table). */
   callIndirect(): this { this.out.push(0x11); this.out.uleb(1); this.out.uleb(0); this.line('call_indirect (type 1)'); return this; }
   brTable(targets: string[], otherwise: string): this {
@@ -151,6 +153,8 @@ export interface ModuleShape {
    * and return one i32 (type 1, for call_indirect).
    */
   table?: { callParams: number };
+  /** Import this many functions `h.0`, `h.1`, ... of no parameters and one i32 result (type 2), called with `call k`. */
+  helpers?: number;
 }
 
 /** A module importing memory (and perhaps a table), exporting one function `run` with this body. */
@@ -162,18 +166,22 @@ export function moduleBytes(shape: ModuleShape, body: Body): Uint8Array<ArrayBuf
     for (let k = 0; k < params; k++) t.push(T_I32);
     t.push(1); t.push(T_I32);
   };
+  const helpers = shape.helpers ?? 0;
   section(out, 1, bytesOf((t) => {
-    t.push(shape.table ? 2 : 1);
+    t.push(3);
     fnType(t, shape.params);
-    if (shape.table) fnType(t, shape.table.callParams);
+    fnType(t, shape.table?.callParams ?? 0);
+    fnType(t, 0);
   }));
   section(out, 2, bytesOf((t) => {
-    t.push(shape.table ? 2 : 1);
+    t.uleb(1 + (shape.table ? 1 : 0) + helpers);
     name(t, 'm'); name(t, 'mem'); t.push(0x02); t.push(0x01); t.uleb(shape.pages); t.uleb(shape.pages);
     if (shape.table) { name(t, 'm'); name(t, 'table'); t.push(0x01); t.push(0x70); t.push(0x00); t.uleb(0); }
+    for (let k = 0; k < helpers; k++) { name(t, 'h'); name(t, String(k)); t.push(0x00); t.uleb(2); }
   }));
   section(out, 3, Uint8Array.of(1, 0));
-  section(out, 7, bytesOf((t) => { t.push(1); name(t, 'run'); t.push(0x00); t.push(0); }));
+  // Imported functions come first in the function index space: `run` follows the helpers.
+  section(out, 7, bytesOf((t) => { t.push(1); name(t, 'run'); t.push(0x00); t.uleb(helpers); }));
   const head = bytesOf((t) => { t.uleb(shape.locals.length); for (const [n, type] of shape.locals) { t.uleb(n); t.push(type); } });
   const code = body.out.bytes();
   const fnSize = head.length + code.length + 1;

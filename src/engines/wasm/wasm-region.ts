@@ -31,8 +31,21 @@ export interface WasmLayout {
   pages: number;
 }
 
-/** Whether every instruction of a block has a typed meaning, which this backend needs. */
-export const wasmTranslatable = (insns: BlockInsn[]) => insns.every((i) => i.def.op !== undefined);
+/**
+ * How a region runs an instruction: its typed meaning in WebAssembly ('op'); a call to a
+ * JavaScript helper that runs its meaning against the register file ('helper': FP and atomic
+ * instructions); or not at all ('leave': system instructions, which end their block, are left
+ * to the interpreter).
+ */
+export function wasmKind(i: BlockInsn): 'op' | 'helper' | 'leave' {
+  return i.def.op ? 'op' : i.def.flags.system ? 'leave' : 'helper';
+}
+
+/** Whether a region can hold the block: one that starts with a system instruction would leave at once. */
+export const wasmTranslatable = (insns: BlockInsn[]) => wasmKind(insns[0]) !== 'leave';
+
+/** The integer registers a helper reads and writes (block-codegen.ts: helperSource). */
+export interface HelperRegisters { regs: Set<number>; written: Set<number> }
 
 // Locals: the parameters, then i32 scratch, then i64 scratch, then x1..x31.
 const L_ENTRY = 0, L_CASE = 1, L_BUDGET = 2;
@@ -59,15 +72,21 @@ const CONDS: Record<string, OpName> = { eq: 'i64.eq', ne: 'i64.ne', lt: 'i64.lt_
 
 export interface WasmRegionCode {
   bytes: Uint8Array<ArrayBuffer>;
+  /** The instructions whose helpers the module imports, as h.0, h.1, ... */
+  helpers: BlockInsn[];
   /** The function as text (when asked for): for golden files and review. */
   text?: string;
 }
 
-/** The module for a region: `blocks` in the order of regionLayout (case k is blocks[k]). */
-export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, withText = false): WasmRegionCode {
+/**
+ * The module for a region: `blocks` in the order of regionLayout (case k is blocks[k]);
+ * `helper` tells the registers of each instruction that runs as a helper.
+ */
+export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i: BlockInsn) => HelperRegisters, withText = false): WasmRegionCode {
   const c = new Body(withText);
   const read = new Set<number>(), written = new Set<number>();
-  for (const b of blocks) for (const i of b) registersOf(i, read, written);
+  const helpers: BlockInsn[] = [];
+  for (const b of blocks) for (const i of b) registersOf(i, read, written, helper);
   const caseOf = new Map(blocks.map((b, k) => [b[0].pc, k]));
   const hartAt = (r: number) => layout.hartOffset + HART_LAYOUT.x + 8 * r;
 
@@ -101,14 +120,27 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, withText =
     c.end(); // block b{k} ends: its code follows
     const start = insns[0].pc, n = insns.length, last = insns[n - 1];
     const fall = (last.pc + last.len) | 0;
-    const lastOp = last.def.op!;
-    const selfLoop = lastOp.k === 'branch' && ((last.pc + field(last, 'imm')) | 0) === start;
+    const lastOp = last.def.op;
+    const selfLoop = lastOp?.k === 'branch' && ((last.pc + field(last, 'imm')) | 0) === start;
     if (selfLoop) c.open('loop', 'self');
     // A block that would take the call past its budget is not started.
     c.get(L_ICNT).i32(n).op('i32.add').get(L_BUDGET).op('i32.gt_s').open('if');
     c.i32(start).set(L_PC).br('exit');
     c.end();
     insns.forEach((i, j) => {
+      const kind = wasmKind(i);
+      if (kind === 'leave') { leave(i.pc, j); return; }
+      if (kind === 'helper') {
+        // The helper sees and changes the registers in memory: this region's copies go there first.
+        const { regs, written: changed } = helper(i);
+        for (const r of [...regs].sort((a, b) => a - b)) c.i32(0).get(xLocal(r)).mem('i64.store', 3, hartAt(r));
+        c.call(helpers.length).open('if');
+        leave(i.pc, j);
+        c.end();
+        for (const r of [...changed].sort((a, b) => a - b)) c.i32(0).mem('i64.load', 3, hartAt(r)).set(xLocal(r));
+        helpers.push(i);
+        return;
+      }
       const op = i.def.op!, rd = field(i, 'rd');
       /** The access at X[rs1] + imm, its address left in L_EA32; leaves first unless it is in RAM, aligned and permitted. */
       const access = (size: number, mask: number, want: number) => {
@@ -149,12 +181,13 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, withText =
         case 'branch': case 'nop': break;
       }
     });
+    if (wasmKind(last) === 'leave') return;
     c.get(L_ICNT).i32(n).op('i32.add').set(L_ICNT);
-    switch (lastOp.k) {
+    switch (lastOp?.k) {
       case 'branch': {
         const target = (last.pc + field(last, 'imm')) | 0;
         getX(field(last, 'rs1'));
-        getX(field(last, 'rs2')).op(CONDS[lastOp.cond]);
+        getX(field(last, 'rs2')).op(CONDS[lastOp!.cond]);
         if (selfLoop) { c.brIf('self').end(); goTo(fall, k); }
         else {
           c.open('if'); goTo(target, -2); c.end();
@@ -190,7 +223,8 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, withText =
   c.i32(0).get(L_ICNT).mem('i32.store', 2, layout.hartOffset + HART_LAYOUT.engineCells);
   c.get(L_PC);
   return {
-    bytes: moduleBytes({ pages: layout.pages, params: 3, locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64]] }, c),
+    bytes: moduleBytes({ pages: layout.pages, params: 3, locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64]], helpers: helpers.length }, c),
+    helpers,
     ...(c.text ? { text: c.text.join('\n') } : {}),
   };
 }
@@ -198,10 +232,17 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, withText =
 const field = (i: BlockInsn, f: 'rd' | 'rs1' | 'rs2' | 'imm' | 'shamt') => operand(f, i.def.imm, i.word);
 
 /** Registers an instruction reads and writes (x0 left out). */
-function registersOf(i: BlockInsn, read: Set<number>, written: Set<number>): void {
-  const op = i.def.op!;
+function registersOf(i: BlockInsn, read: Set<number>, written: Set<number>, helper: (i: BlockInsn) => HelperRegisters): void {
   const use = (r: number) => { if (r !== 0) read.add(r); };
   const def = (r: number) => { if (r !== 0) written.add(r); };
+  const kind = wasmKind(i);
+  if (kind === 'helper') {
+    const h = helper(i);
+    h.regs.forEach(use);
+    h.written.forEach(def);
+  }
+  if (kind !== 'op') return;
+  const op = i.def.op!;
   switch (op.k) {
     case 'op': case 'opw': use(field(i, 'rs1')); if (op.b === 'rs2') use(field(i, 'rs2')); def(field(i, 'rd')); break;
     case 'load': use(field(i, 'rs1')); def(field(i, 'rd')); break;
