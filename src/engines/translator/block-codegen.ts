@@ -101,6 +101,8 @@ export function helperSource(ins: BlockInsn, model: MemoryModel): { source: stri
   const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
   const values = { pc: ins.pc, len: ins.len, raw: ins.raw >>> 0 };
   const decls = usedFields(t.code, ['pc', 'len', 'raw'] as const).map((f) => `${f} = ${values[f]}`);
+  // Helpers run no counter reads (wasm-region.ts: wasmKind), only CSR accesses that ignore icount.
+  if (/\bicount\b/.test(t.code)) decls.push('icount = 0');
   const load = sorted(t.regs).map((r) => `x${r}l = XW[${2 * r}], x${r}h = XW[${2 * r + 1}]`);
   const storeBack = sorted(t.written).map((r) => `XW[${2 * r}] = x${r}l; XW[${2 * r + 1}] = x${r}h;`).join(' ');
   const body = `${TEMPS}

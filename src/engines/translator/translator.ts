@@ -29,7 +29,7 @@ import { GuestTrap, trap } from '../../machine/trap.js';
 import type { MemoryModel } from '../codegen/memory-model.js';
 import { BUDGET_EXIT, type Engine, type Exit } from '../engine.js';
 import { contextObject, Interpreter, memoryModel, type GuestMemory } from '../interpreter/interpreter.js';
-import { DISPATCH_CELLS, wasmDispatcher } from '../wasm/wasm-dispatch.js';
+import { DISPATCH_CELLS, jumpCacheIndex, wasmDispatcher } from '../wasm/wasm-dispatch.js';
 import { wasmRegion, wasmTranslatable, type HelperRegisters, type WasmLayout } from '../wasm/wasm-region.js';
 import { helperSource, regionLayout, regionSource, type BlockInsn } from './block-codegen.js';
 
@@ -240,7 +240,8 @@ export class Translator implements Engine {
         const lo = pc | 0, hi = sysMem ? Math.floor(pc / 4294967296) | 0 : 0;
         // A jump-cache hit in the process VM needs no other check: changing the protection
         // of a page drops its translations, and with them these entries.
-        const h = (lo >>> 1) & JC_MASK;
+        let h = jumpCacheIndex(lo, JC_MASK);
+        if (jcTag[h] !== lo) h ^= 1;
         const hit = flatMem !== undefined && jcTag[h] === lo && pc === lo;
         const r = hit ? jcRegion[h] : this.lookup(pc, lo, hi);
         if (r !== undefined && r.backend === 'wasm') {
@@ -318,8 +319,9 @@ export class Translator implements Engine {
   private lookup(pc: number, lo: number, hi: number): Region | undefined {
     const flat = this.flatMem;
     if (flat && !Translator.executable(flat, pc)) return undefined;
-    const h = (lo >>> 1) & JC_MASK;
-    const r = this.jcTag[h] === lo && this.jcHi[h] === hi ? this.jcRegion[h] : this.findRegion(lo, hi, h);
+    const h = jumpCacheIndex(lo, JC_MASK), { jcTag, jcHi } = this;
+    const r = jcTag[h] === lo && jcHi[h] === hi ? this.jcRegion[h]
+      : jcTag[h ^ 1] === lo && jcHi[h ^ 1] === hi ? this.jcRegion[h ^ 1] : this.findRegion(lo, hi, h);
     if (r !== undefined && !flat && this.codeHostPage(lo, hi) !== r.hostPage) {
       this.dropRegion(r);
       return undefined;
@@ -358,17 +360,21 @@ export class Translator implements Engine {
       this.heat.set(heatKey, heat);
       if (heat < this.hotThreshold || (r = this.translate(pc, hi, heatKey)) === undefined) return undefined;
     }
-    this.jcTag[h] = pc;
-    this.jcHi[h] = hi;
-    this.jcRegion[h] = r;
-    this.jcCase[h] = r.cases.get(pc) ?? -1;
-    this.jcSlot[h] = r.backend === 'wasm' ? r.slot : -1;
+    // Two ways per set: the entry there moves to the other way (pairs of hot targets that
+    // share a set, a call and its return, no longer evict each other).
+    const { jcTag, jcHi, jcRegion, jcCase, jcSlot } = this, o = h ^ 1;
+    jcTag[o] = jcTag[h]; jcHi[o] = jcHi[h]; jcRegion[o] = jcRegion[h]; jcCase[o] = jcCase[h]; jcSlot[o] = jcSlot[h];
+    jcTag[h] = pc;
+    jcHi[h] = hi;
+    jcRegion[h] = r;
+    jcCase[h] = r.cases.get(pc) ?? -1;
+    jcSlot[h] = r.backend === 'wasm' ? r.slot : -1;
     return r;
   }
 
   /** Counts a region leaving for `pc`; the region takes the block at `pc` in once it keeps doing so. */
   private noteExit(r: Region, pc: number): void {
-    const h = (pc >>> 1) & JC_MASK;
+    const h = jumpCacheIndex(pc, JC_MASK);
     if (this.exitFrom[h] !== r) {
       this.exitFrom[h] = r;
       this.exitCount[h] = 1;

@@ -39,14 +39,24 @@ export interface DispatchLayout {
   callBudget: number;
 }
 
+/**
+ * The jump cache set of pc (its first way; the second is the index ^ 1), for JavaScript
+ * (translator.ts) and, below, for WebAssembly.
+ */
+export const jumpCacheIndex = (pc: number, mask: number) => ((pc >>> 1) ^ (pc >>> JC_FOLD)) & mask;
+/** Folding in the page number spreads code at the same offset of different pages over the sets. */
+const JC_FOLD = 12;
+
 const L_PC = 0, L_BUDGET = 1, L_DONE = 2, L_H = 3, L_SLOT = 4, L_R = 5, L_NEXT = 6;
 
 export function wasmDispatcher(l: DispatchLayout): Uint8Array<ArrayBuffer> {
   const c = new Body();
   const cell = (k: number) => l.cellsOffset + 4 * k;
   c.open('block', 'out').open('loop', 'next');
-  c.get(L_PC).i32(1).op('i32.shr_u').i32(l.mask).op('i32.and').i32(2).op('i32.shl').set(L_H);
-  c.get(L_H).mem('i32.load', 2, l.tagOffset).get(L_PC).op('i32.ne').brIf('out');
+  c.get(L_PC).i32(1).op('i32.shr_u').get(L_PC).i32(JC_FOLD).op('i32.shr_u', 'i32.xor').i32(l.mask).op('i32.and').i32(2).op('i32.shl').set(L_H);
+  c.get(L_H).mem('i32.load', 2, l.tagOffset).get(L_PC).op('i32.ne').open('if');
+  c.get(L_H).i32(4).op('i32.xor').tee(L_H).mem('i32.load', 2, l.tagOffset).get(L_PC).op('i32.ne').brIf('out');
+  c.end();
   c.get(L_H).mem('i32.load', 2, l.slotOffset).tee(L_SLOT).i32(0).op('i32.lt_s').brIf('out');
   // region(pc, case, min(budget left, callBudget))
   c.get(L_PC).get(L_H).mem('i32.load', 2, l.caseOffset);

@@ -15,6 +15,7 @@
  * (and raises the trap, if there is one). The count of retired instructions is left in the
  * hart's first engine cell (hart.ts: HART_LAYOUT.engineCells).
  */
+import { CSR } from '../../isa/riscv/csrs.js';
 import { operand } from '../../isa/riscv/encoding.js';
 import type { IntOp, Op32, Op64, Operand } from '../../isa/riscv/int-ops.js';
 import { HART_LAYOUT } from '../../machine/hart.js';
@@ -34,12 +35,17 @@ export interface WasmLayout {
 /**
  * How a region runs an instruction: its typed meaning in WebAssembly ('op'); a call to a
  * JavaScript helper that runs its meaning against the register file ('helper': FP and atomic
- * instructions); or not at all ('leave': system instructions, which end their block, are left
- * to the interpreter).
+ * instructions, and accesses to fflags/frm/fcsr, which FP library code makes often); or not
+ * at all ('leave': the other system instructions, which end their block, are left to the
+ * interpreter: ecall, fence.i, and CSR accesses such as instret, whose value depends on the
+ * instructions retired so far, which a helper does not know).
  */
 export function wasmKind(i: BlockInsn): 'op' | 'helper' | 'leave' {
-  return i.def.op ? 'op' : i.def.flags.system ? 'leave' : 'helper';
+  if (i.def.op) return 'op';
+  if (!i.def.flags.system) return 'helper';
+  return i.def.ext === 'Zicsr' && FP_CSRS.has(i.word >>> 20) ? 'helper' : 'leave';
 }
+const FP_CSRS = new Set<number>([CSR.fflags, CSR.frm, CSR.fcsr]);
 
 /** Whether a region can hold the block: one that starts with a system instruction would leave at once. */
 export const wasmTranslatable = (insns: BlockInsn[]) => wasmKind(insns[0]) !== 'leave';
