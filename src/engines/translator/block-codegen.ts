@@ -110,10 +110,11 @@ export function helperSource(ins: BlockInsn, model: MemoryModel): { source: stri
     try { ${t.code}; } catch (e) { if (e instanceof GuestTrap) return 1; throw e; }
     ${storeBack}
     return 0;`;
-  const used = model.bindings.filter((b) => b === 'XW' || b === 'GuestTrap' || new RegExp(`(?<![\w$.])${b}(?![\w$])`).test(body));
+  const used = model.bindings.filter((b) => b === 'XW' || b === 'GuestTrap' || new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(body));
+  // Named after the instruction, so that profiles say which helpers the time goes to.
   return {
     source: `const ${used.map((b) => `${b} = C.${b}`).join(', ')};
-return function /* ${ins.def.name} */ () {
+return function ${ins.def.name.replace(/\./g, '_')}() {
     ${body}
 };`,
     regs: t.regs,

@@ -95,6 +95,7 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
   for (const b of blocks) for (const i of b) registersOf(i, read, written, helper);
   const caseOf = new Map(blocks.map((b, k) => [b[0].pc, k]));
   const hartAt = (r: number) => layout.hartOffset + HART_LAYOUT.x + 8 * r;
+  const fpAt = (r: number) => layout.hartOffset + HART_LAYOUT.f + 8 * r;
 
   const getX = (r: number) => (r === 0 ? c.i64(0) : c.get(xLocal(r)));
   const setX = (r: number) => (r === 0 ? c.op('drop') : c.set(xLocal(r)));
@@ -175,6 +176,17 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
           c.get(L_EA32);
           getX(field(i, 'rs2')).mem(STORES[op.size], Math.log2(op.size));
           break;
+        case 'fload':
+          access(op.size, PROT_R, PROT_R);
+          c.i32(0).get(L_EA32);
+          if (op.size === 8) c.mem('i64.load', 3);
+          else c.mem('i64.load32_u', 2).i64(-0x100000000).op('i64.or'); // NaN-boxed
+          c.mem('i64.store', 3, fpAt(rd));
+          break;
+        case 'fstore':
+          access(op.size, PROT_W | CODE, PROT_W);
+          c.get(L_EA32).i32(0).mem('i64.load', 3, fpAt(field(i, 'rs2'))).mem(op.size === 8 ? 'i64.store' : 'i64.store32', Math.log2(op.size));
+          break;
         case 'jalr':
           // The target is read before rd is written (rd may be rs1); one outside RAM goes to the interpreter.
           getX(field(i, 'rs1')).i64(field(i, 'imm')).op('i64.add').i64(-2).op('i64.and').tee(L_A).i64(layout.lim).op('i64.ge_u').open('if');
@@ -252,6 +264,7 @@ function registersOf(i: BlockInsn, read: Set<number>, written: Set<number>, help
   switch (op.k) {
     case 'op': case 'opw': use(field(i, 'rs1')); if (op.b === 'rs2') use(field(i, 'rs2')); def(field(i, 'rd')); break;
     case 'load': use(field(i, 'rs1')); def(field(i, 'rd')); break;
+    case 'fload': case 'fstore': use(field(i, 'rs1')); break;
     case 'store': case 'branch': use(field(i, 'rs1')); use(field(i, 'rs2')); break;
     case 'jalr': use(field(i, 'rs1')); def(field(i, 'rd')); break;
     case 'lui': case 'auipc': case 'jal': def(field(i, 'rd')); break;

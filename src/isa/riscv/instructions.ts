@@ -2,7 +2,7 @@
  * RV64GC: every base instruction, its encoding and its meaning, written once.
  *
  * An instruction's meaning (`exec`) is a JavaScript statement template written against a small
- * vocabulary. The integer instructions (RV64IM) are given as typed operations instead (int-ops.ts),
+ * vocabulary. The integer instructions (RV64IM) and FP loads/stores are given as typed operations instead (int-ops.ts),
  * which backends with 64-bit integers lower directly and from which their templates are made. Each consumer gives the vocabulary its own expansion: the interpreter generator
  * turns fields into values decoded at run time, the translator into constants of one
  * instruction, an analysis into records of what is read and written. Compressed instructions
@@ -209,10 +209,10 @@ amo('minu', '11000', '(o >>> 0) < (b >>> 0) ? o : b', 'u64(o) < u64(b) ? o : b')
 amo('maxu', '11100', '(o >>> 0) > (b >>> 0) ? o : b', 'u64(o) > u64(b) ? o : b');
 
 // ---------------------------------------------------------------- F and D
-def('flw', 'F', I('010', '0000111'), 'I', 'frd,imm(rs1)', 'WFS(LOAD_W(rs1, imm))', { load: true, fp: true });
-def('fld', 'D', I('011', '0000111'), 'I', 'frd,imm(rs1)', 'FLOAD_D(rs1, imm)', { load: true, fp: true });
-def('fsw', 'F', '....... ..... ..... 010 ..... 0100111', 'S', 'frs2,imm(rs1)', 'STORE_W(rs1, imm, FLO(rs2));', { store: true, fp: true });
-def('fsd', 'D', '....... ..... ..... 011 ..... 0100111', 'S', 'frs2,imm(rs1)', 'FSTORE_D(rs1, imm, rs2);', { store: true, fp: true });
+def('flw', 'F', I('010', '0000111'), 'I', 'frd,imm(rs1)', { k: 'fload', size: 4 }, { load: true, fp: true });
+def('fld', 'D', I('011', '0000111'), 'I', 'frd,imm(rs1)', { k: 'fload', size: 8 }, { load: true, fp: true });
+def('fsw', 'F', '....... ..... ..... 010 ..... 0100111', 'S', 'frs2,imm(rs1)', { k: 'fstore', size: 4 }, { store: true, fp: true });
+def('fsd', 'D', '....... ..... ..... 011 ..... 0100111', 'S', 'frs2,imm(rs1)', { k: 'fstore', size: 8 }, { store: true, fp: true });
 
 const SIGN32 = '-0x80000000', SIGN64 = '-0x8000000000000000n';
 /** Both precisions of an FP operation from one description: `s` is the 'S'/'D' letter pattern. */

@@ -1,6 +1,7 @@
 /**
  * The meanings of the RV64IM integer instructions as typed operations: which 64-bit (or 32-bit)
- * operation an instruction applies to which operands. This is the form a backend with native
+ * operation an instruction applies to which operands; and of the FP loads and stores, which
+ * only move bits between memory and an FP register. This is the form a backend with native
  * 64-bit integers (WebAssembly: engines/wasm) lowers directly, one operation to a few opcodes.
  *
  * JavaScript has no fast 64-bit integers, so `jsTemplate` lowers each operation once more, into
@@ -30,6 +31,10 @@ export type IntOp =
   | { k: 'load'; size: AccessSize; signed: boolean }
   /** the low `size` bytes of X[rs2] -> memory at X[rs1] + imm */
   | { k: 'store'; size: AccessSize }
+  /** F[rd] <- the `size` bytes at X[rs1] + imm (4: NaN-boxed, the high word all ones) */
+  | { k: 'fload'; size: 4 | 8 }
+  /** the low `size` bytes of F[rs2] -> memory at X[rs1] + imm */
+  | { k: 'fstore'; size: 4 | 8 }
   /** if X[rs1] cond X[rs2]: pc <- pc + imm */
   | { k: 'branch'; cond: Cond }
   /** rd <- pc + len; pc <- pc + imm */
@@ -120,6 +125,8 @@ export function jsTemplate(m: IntOp): string {
       return `WX32(LOAD_${w}${m.signed ? '' : 'U'}(rs1, imm))`;
     }
     case 'store': return m.size === 8 ? 'STORE_DW(rs1, imm, XLO(rs2), XHI(rs2));' : `STORE_${LOAD_WORD[m.size]}(rs1, imm, XLO(rs2));`;
+    case 'fload': return m.size === 8 ? 'FLOAD_D(rs1, imm)' : 'WFS(LOAD_W(rs1, imm))';
+    case 'fstore': return m.size === 8 ? 'FSTORE_D(rs1, imm, rs2);' : 'STORE_W(rs1, imm, FLO(rs2));';
     case 'branch': return `if (${condition(m.cond)}) NPC_REL(imm);`;
     case 'jal': return 'WXN(PC + LEN); NPC_REL(imm);';
     case 'jalr': return 'const t = JALR_TARGET(rs1, imm); WXN(PC + LEN); NPC(t);';
