@@ -1,9 +1,10 @@
 /**
- * Translates the hot integer blocks of a guest page into one WebAssembly function: the
- * WebAssembly backend of the translator (translator.ts), for the process VM. WebAssembly has
- * the 64-bit integers JavaScript lacks, so each RV64IM instruction's typed meaning
- * (isa/riscv/int-ops.ts) becomes a few native instructions, and V8 compiles the module at
- * once (Liftoff) and optimizes it in the background, without JavaScript's warm-up.
+ * Translates the hot blocks of a guest page into one WebAssembly function: the WebAssembly
+ * backend of the translator (translator.ts), for the process VM. WebAssembly has the 64-bit
+ * integers JavaScript lacks, so each instruction with a typed meaning (isa/riscv/int-ops.ts:
+ * RV64IM, FP loads and stores) becomes a few native instructions; the others call helpers
+ * (wasmKind). V8 compiles the module at once (Liftoff) and optimizes it in the background,
+ * without JavaScript's warm-up.
  *
  * The function works on one WebAssembly memory holding guest RAM at [0, lim), the page
  * permission bytes at `permOffset` and the hart's registers at `hartOffset` (memory.ts:
