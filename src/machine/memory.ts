@@ -82,7 +82,13 @@ export class FlatMemory {
     const side = pages + HART_AREA + ENGINE_AREA;
     if (opts.wasm && size + side <= 2 ** 32) {
       const wasmPages = Math.ceil((size + side) / 65536);
-      wasm = new WebAssembly.Memory({ initial: wasmPages, maximum: wasmPages });
+      try {
+        wasm = new WebAssembly.Memory({ initial: wasmPages, maximum: wasmPages });
+      } catch (e) {
+        // V8 caps the address space all WebAssembly memories of a process may reserve; past
+        // it, this memory is a plain buffer and engines use JavaScript code only.
+        if (!(e instanceof RangeError)) throw e;
+      }
     }
     this.wasm = wasm;
     this.buffer = wasm ? wasm.buffer : new ArrayBuffer(size);

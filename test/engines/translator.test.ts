@@ -18,7 +18,7 @@ import { SYSTEM_MODEL } from '../../src/engines/codegen/system-vocabulary.js';
 import { INSNS } from '../../src/isa/riscv/instructions.js';
 import { encI, encR } from '../../src/isa/riscv/encoding.js';
 import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, ld, lw, sd, sw } from '../support/asm.js';
-import { REPO } from '../support/repo.js';
+import { REPO, runProcess, UNIVM } from '../support/repo.js';
 
 type Backend = 'js' | 'wasm';
 
@@ -206,6 +206,15 @@ describe('translator (WebAssembly code)', () => {
       assert.deepEqual(got.data, want.data, where);
     }
     assert.ok(translated > 1000, `${translated} instructions ran as WebAssembly`);
+  });
+
+  it('runs on JavaScript regions when the host refuses the WebAssembly memory (ulimit -v)', async () => {
+    // About 6 GB of address space: Node itself fits, a 2 GiB WebAssembly memory and its guard region do not.
+    const hello = path.join(REPO, 'guests', 'bin', 'hello');
+    const r = await runProcess('bash', ['-c', `ulimit -v 6000000 && exec "${process.execPath}" "${UNIVM}" run --stats "${hello}"`], { env: {} });
+    assert.equal(r.status, 0, r.stderr.toString());
+    assert.equal(r.stdout.toString(), readFileSync(path.join(REPO, 'guests', 'golden', 'hello.stdout'), 'utf8'));
+    assert.match(r.stderr.toString(), /region compiles \(0 to WebAssembly\)/);
   });
 
   it('FP and atomic instructions run as helpers inside WebAssembly regions, and a trap in one is precise', () => {
