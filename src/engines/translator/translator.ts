@@ -41,8 +41,8 @@ export interface TranslatorOptions {
   /** Longest block, in instructions. */
   maxBlockInsns?: number;
   /**
-   * Translate integer blocks to WebAssembly where the machine allows it (a flat memory backed
-   * by a WebAssembly.Memory that holds the hart too: FlatMemory's `wasm`). Default true.
+   * Translate hot blocks to WebAssembly where the machine allows it (a flat memory backed by a
+   * WebAssembly.Memory that holds the hart too: FlatMemory's `wasm`). Default true.
    */
   wasm?: boolean;
 }
@@ -57,7 +57,7 @@ interface Region {
   hi: number;
   /** The JavaScript function (wasm regions are called by the WebAssembly dispatcher instead, from their table slot). */
   fn: (C: unknown, entry: number, entryHi: number, entryCase: number) => number;
-  /** What the code is: generated JavaScript, or a WebAssembly function (integer blocks only, process VM). */
+  /** What the code is: generated JavaScript, or a WebAssembly function (process VM; wasm-region.ts: wasmKind says what it runs how). */
   backend: 'js' | 'wasm';
   /** A WebAssembly region's entry in the dispatcher's function table; -1 before its first compile. */
   slot: number;
