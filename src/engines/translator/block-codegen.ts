@@ -88,6 +88,22 @@ function translated(ins: BlockInsn, v: Vocabulary): Translated {
   return t;
 }
 
+/** Declarations of this instruction's pc, len and raw word, those its code names (each costs bytecode). */
+function constantDecls(ins: BlockInsn, code: string): string[] {
+  const values = { pc: ins.pc, len: ins.len, raw: ins.raw >>> 0 };
+  return usedFields(code, ['pc', 'len', 'raw'] as const).map((f) => `${f} = ${values[f]}`);
+}
+
+const ascending = (set: Set<number>) => [...set].sort((a, b) => a - b);
+/** Declarators loading registers into their variables (x5l, x5h), and statements storing them back. */
+const registerLoads = (regs: Set<number>) => ascending(regs).map((r) => `, x${r}l = XW[${2 * r}], x${r}h = XW[${2 * r + 1}]`).join('');
+const registerStores = (regs: Set<number>) => ascending(regs).map((r) => `XW[${2 * r}] = x${r}l; XW[${2 * r + 1}] = x${r}h;`).join(' ');
+
+/** The context bindings generated code names, as `name = C.name` declarators (XW always: registers are loaded through it). */
+function bindingDecls(model: MemoryModel, code: string): string[] {
+  return model.bindings.filter((b) => b === 'XW' || new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(code)).map((b) => `${b} = C.${b}`);
+}
+
 /**
  * A function that runs one instruction against the register file, for code that cannot run
  * its meaning itself (WebAssembly regions call it for FP and atomic instructions). Called with
@@ -98,22 +114,17 @@ function translated(ins: BlockInsn, v: Vocabulary): Translated {
  */
 export function helperSource(ins: BlockInsn, model: MemoryModel): { source: string; regs: Set<number>; written: Set<number> } {
   const t = translated(ins, model.vocabulary);
-  const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
-  const values = { pc: ins.pc, len: ins.len, raw: ins.raw >>> 0 };
-  const decls = usedFields(t.code, ['pc', 'len', 'raw'] as const).map((f) => `${f} = ${values[f]}`);
+  const decls = constantDecls(ins, t.code);
   // Helpers run no counter reads (wasm-region.ts: wasmKind), only CSR accesses that ignore icount.
   if (/\bicount\b/.test(t.code)) decls.push('icount = 0');
-  const load = sorted(t.regs).map((r) => `x${r}l = XW[${2 * r}], x${r}h = XW[${2 * r + 1}]`);
-  const storeBack = sorted(t.written).map((r) => `XW[${2 * r}] = x${r}l; XW[${2 * r + 1}] = x${r}h;`).join(' ');
   const body = `${TEMPS}
-    let x0l = 0, x0h = 0${load.map((l) => `, ${l}`).join('')}, npc = 0;${decls.length ? ` const ${decls.join(', ')};` : ''}
+    let x0l = 0, x0h = 0${registerLoads(t.regs)}, npc = 0;${decls.length ? ` const ${decls.join(', ')};` : ''}
     try { ${t.code}; } catch (e) { if (e instanceof GuestTrap) return 1; throw e; }
-    ${storeBack}
+    ${registerStores(t.written)}
     return 0;`;
-  const used = model.bindings.filter((b) => b === 'XW' || b === 'GuestTrap' || new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(body));
   // Named after the instruction, so that profiles say which helpers the time goes to.
   return {
-    source: `const ${used.map((b) => `${b} = C.${b}`).join(', ')};
+    source: `const ${bindingDecls(model, body).join(', ')};
 return function ${ins.def.name.replace(/\./g, '_')}() {
     ${body}
 };`,
@@ -179,8 +190,7 @@ export function regionSource(blocks: BlockInsn[][], model: MemoryModel, hi?: num
       t.regs.forEach((r) => regs.add(r));
       t.written.forEach((r) => written.add(r));
       // Only what the code names: every declaration costs bytecode, and V8's tier-up waits longer for bigger functions.
-      const values = { pc: ins.pc, len: ins.len, raw: ins.raw >>> 0 };
-      const decls = usedFields(t.code, ['pc', 'len', 'raw'] as const).map((f) => `${f} = ${values[f]}`);
+      const decls = constantDecls(ins, t.code);
       // instret reads (CSRs) see the instructions this call retired before the block, too.
       if (/\bicount\b/.test(t.code)) decls.push(`icount = icnt + ${k}`);
       // A store may have reached a device or code, a CSR write changed the context: in the
@@ -217,9 +227,7 @@ ${block} ${leave}
     entries += `      case ${start}: b = ${i}; continue run;
 `;
   }
-  const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
-  const load = sorted(regs).map((r) => `x${r}l = XW[${2 * r}], x${r}h = XW[${2 * r + 1}]`);
-  const storeBack = sorted(written).map((r) => `XW[${2 * r}] = x${r}l; XW[${2 * r + 1}] = x${r}h;`).join(' ');
+  const storeBack = registerStores(written);
   const text = `try {
   run: for (;;) {
   switch (b) {
@@ -233,10 +241,9 @@ ${entries}      }
   ${storeBack}
   P[1] = icnt;${sys ? ' P[4] = PCHI;' : ''}
   return pc;`;
-  const used = model.bindings.filter((b) => b === 'XW' || new RegExp(`(?<![\\w$.])${b}(?![\\w$])`).test(text));
-  return `const P = C.P${used.map((b) => `, ${b} = C.${b}`).join('')};
+  return `const P = C.P${bindingDecls(model, text).map((d) => `, ${d}`).join('')};
   ${TEMPS}
-  let pc = entry${sys ? ', PCHI = entryHi' : ''}, b = entryCase, icnt = 0, blk = 0, at = 0, x0l = 0, x0h = 0${load.map((l) => `, ${l}`).join('')};
+  let pc = entry${sys ? ', PCHI = entryHi' : ''}, b = entryCase, icnt = 0, blk = 0, at = 0, x0l = 0, x0h = 0${registerLoads(regs)};
   const budget = P[2];
   ${text}`;
 }
