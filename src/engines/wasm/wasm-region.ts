@@ -289,23 +289,45 @@ function op64(c: Body, m: Extract<IntOp, { k: 'op' }>, a: () => void, b: () => v
       if (m.op !== 'mulhu') c.get(L_B).get(L_A).i64(63).op('i64.shr_s', 'i64.and', 'i64.sub');
       if (m.op === 'mulh') c.get(L_A).get(L_B).i64(63).op('i64.shr_s', 'i64.and', 'i64.sub');
       return;
-    // Division by zero gives all ones (div) or the dividend (rem); MIN / -1 overflows to MIN.
-    case 'div':
-      c.i64(-1).set(L_C).get(L_B).op('i64.eqz', 'i32.eqz').open('if');
-      c.get(L_A).set(L_C);
-      c.get(L_B).i64(-1).op('i64.ne').get(L_A).i64(MIN64).op('i64.ne', 'i32.or').open('if');
-      c.get(L_A).get(L_B).op('i64.div_s').set(L_C);
-      c.end().end().get(L_C);
-      return;
-    case 'divu': case 'rem': case 'remu':
-      if (m.op === 'divu') c.i64(-1); else c.get(L_A);
-      c.set(L_C).get(L_B).op('i64.eqz', 'i32.eqz').open('if');
-      // i64.rem_s(MIN, -1) is 0, as the ISA wants; only div_s traps on it.
-      c.get(L_A).get(L_B).op(m.op === 'divu' ? 'i64.div_u' : m.op === 'rem' ? 'i64.rem_s' : 'i64.rem_u').set(L_C);
-      c.end().get(L_C);
+    case 'div': case 'divu': case 'rem': case 'remu':
+      divide(c, width(c, 'i64'), m.op);
+      c.get(L_C);
       return;
     default: throw new Error(`wasm: no lowering for ${m.op}`);
   }
+}
+
+/** The operand locals, result local, type and constants of one width, for lowerings written once for both. */
+interface Width { a: number; b: number; r: number; t: 'i64' | 'i32'; const: (v: bigint) => void; min: bigint }
+const width = (c: Body, t: 'i64' | 'i32'): Width => (t === 'i64'
+  ? { a: L_A, b: L_B, r: L_C, t, const: (v) => c.i64(v), min: MIN64 }
+  : { a: L_A32, b: L_B32, r: L_R32, t, const: (v) => c.i32(Number(v)), min: -(1n << 31n) });
+
+/**
+ * r <- a op b, division as the ISA defines it (WebAssembly traps where the ISA does not):
+ * division by zero gives all ones (div, divu) or the dividend (rem, remu), and MIN / -1
+ * overflows to MIN. (rem_s(MIN, -1) is 0 in WebAssembly, as the ISA wants.)
+ */
+function divide(c: Body, w: Width, op: 'div' | 'divu' | 'rem' | 'remu'): void {
+  const is = (name: 'eqz' | 'ne' | 'div_s' | 'div_u' | 'rem_s' | 'rem_u') => c.op(`${w.t}.${name}`);
+  if (op === 'div' || op === 'divu') w.const(-1n); else c.get(w.a);
+  c.set(w.r).get(w.b);
+  is('eqz');
+  c.op('i32.eqz').open('if');
+  if (op === 'div') {
+    c.get(w.a).set(w.r).get(w.b);
+    w.const(-1n);
+    is('ne');
+    c.get(w.a);
+    w.const(w.min);
+    is('ne');
+    c.op('i32.or').open('if');
+  }
+  c.get(w.a).get(w.b);
+  is(op === 'div' ? 'div_s' : op === 'divu' ? 'div_u' : op === 'rem' ? 'rem_s' : 'rem_u');
+  c.set(w.r);
+  if (op === 'div') c.end();
+  c.end();
 }
 
 /** The high 64 bits of the unsigned product of L_A and L_B, from four 32 x 32-bit products. */
@@ -328,19 +350,7 @@ function op32(c: Body, m: Extract<IntOp, { k: 'opw' }>, a: () => void, b: () => 
   if (simple) { c.op(simple, 'i64.extend_i32_s'); return; }
   c.set(L_B32).set(L_A32);
   switch (m.op) {
-    case 'div':
-      c.i32(-1).set(L_R32).get(L_B32).op('i32.eqz', 'i32.eqz').open('if');
-      c.get(L_A32).set(L_R32);
-      c.get(L_B32).i32(-1).op('i32.ne').get(L_A32).i32(-0x80000000).op('i32.ne', 'i32.or').open('if');
-      c.get(L_A32).get(L_B32).op('i32.div_s').set(L_R32);
-      c.end().end();
-      break;
-    case 'divu': case 'rem': case 'remu':
-      if (m.op === 'divu') c.i32(-1); else c.get(L_A32);
-      c.set(L_R32).get(L_B32).op('i32.eqz', 'i32.eqz').open('if');
-      c.get(L_A32).get(L_B32).op(m.op === 'divu' ? 'i32.div_u' : m.op === 'rem' ? 'i32.rem_s' : 'i32.rem_u').set(L_R32);
-      c.end();
-      break;
+    case 'div': case 'divu': case 'rem': case 'remu': divide(c, width(c, 'i32'), m.op); break;
     default: throw new Error(`wasm: no lowering for ${m.op}w`);
   }
   c.get(L_R32).op('i64.extend_i32_s');
