@@ -68,7 +68,7 @@ class Bytes {
 /** A function body under construction. Methods append one instruction and return `this`. */
 export class Body {
   readonly out = new Bytes();
-  /** The instructions as text, one per line (only when asked for: it costs time). */
+  /** The instructions as text, one per line: only when asked for (every instruction checks, so that no line is formatted otherwise). */
   readonly text: string[] | undefined;
   private readonly labels: string[] = [];
   /** Where each label is open in `labels` (innermost last): branch depths without a search. */
@@ -79,35 +79,35 @@ export class Body {
   private line(s: string): void { this.text?.push('  '.repeat(this.labels.length) + s); }
 
   op(...names: OpName[]): this {
-    for (const n of names) { this.out.push(OP[n]); this.line(n); }
+    for (const n of names) { this.out.push(OP[n]); if (this.text) this.line(n); }
     return this;
   }
-  get(l: number): this { this.out.push(0x20); this.out.uleb(l); this.line(`local.get ${l}`); return this; }
-  set(l: number): this { this.out.push(0x21); this.out.uleb(l); this.line(`local.set ${l}`); return this; }
-  tee(l: number): this { this.out.push(0x22); this.out.uleb(l); this.line(`local.tee ${l}`); return this; }
-  i32(v: number): this { this.out.push(0x41); this.out.sleb(v | 0); this.line(`i32.const ${v | 0}`); return this; }
+  get(l: number): this { this.out.push(0x20); this.out.uleb(l); if (this.text) this.line(`local.get ${l}`); return this; }
+  set(l: number): this { this.out.push(0x21); this.out.uleb(l); if (this.text) this.line(`local.set ${l}`); return this; }
+  tee(l: number): this { this.out.push(0x22); this.out.uleb(l); if (this.text) this.line(`local.tee ${l}`); return this; }
+  i32(v: number): this { this.out.push(0x41); this.out.sleb(v | 0); if (this.text) this.line(`i32.const ${v | 0}`); return this; }
   i64(v: bigint | number): this {
     this.out.push(0x42);
     if (typeof v === 'number' && v === (v | 0)) this.out.sleb(v);
     else this.out.sleb(BigInt.asIntN(64, BigInt(v)));
-    this.line(`i64.const ${typeof v === 'number' && v === (v | 0) ? v : BigInt.asIntN(64, BigInt(v))}`);
+    if (this.text) this.line(`i64.const ${typeof v === 'number' && v === (v | 0) ? v : BigInt.asIntN(64, BigInt(v))}`);
     return this;
   }
   /** A load or store at the address on the stack plus `offset`, with its natural alignment. */
   mem(name: OpName, alignLog2: number, offset = 0): this {
     this.out.push(OP[name]); this.out.uleb(alignLog2); this.out.uleb(offset);
-    this.line(`${name} offset=${offset}`);
+    if (this.text) this.line(`${name} offset=${offset}`);
     return this;
   }
   open(kind: 'block' | 'loop' | 'if', label = ''): this {
-    this.line(`${kind}${label ? ` $${label}` : ''}`);
+    if (this.text) this.line(`${kind}${label ? ` $${label}` : ''}`);
     this.out.push({ block: 0x02, loop: 0x03, if: 0x04 }[kind]);
     this.out.push(T_VOID);
     this.push(label);
     return this;
   }
-  else(): this { this.out.push(0x05); this.pop(); this.line('else'); this.push(''); return this; }
-  end(): this { this.out.push(0x0b); this.pop(); this.line('end'); return this; }
+  else(): this { this.out.push(0x05); this.pop(); if (this.text) this.line('else'); this.push(''); return this; }
+  end(): this { this.out.push(0x0b); this.pop(); if (this.text) this.line('end'); return this; }
   private push(label: string): void {
     let at = this.openAt.get(label);
     if (!at) this.openAt.set(label, (at = []));
@@ -120,17 +120,17 @@ export class Body {
     if (!at?.length) throw new Error(`wasm: no enclosing label ${label}`);
     return this.labels.length - 1 - at[at.length - 1];
   }
-  br(label: string): this { this.out.push(0x0c); this.out.uleb(this.depth(label)); this.line(`br $${label}`); return this; }
-  brIf(label: string): this { this.out.push(0x0d); this.out.uleb(this.depth(label)); this.line(`br_if $${label}`); return this; }
+  br(label: string): this { this.out.push(0x0c); this.out.uleb(this.depth(label)); if (this.text) this.line(`br $${label}`); return this; }
+  brIf(label: string): this { this.out.push(0x0d); this.out.uleb(this.depth(label)); if (this.text) this.line(`br_if $${label}`); return this; }
   /** Calls imported helper k (ModuleShape.helpers). */
-  call(k: number): this { this.out.push(0x10); this.out.uleb(k); this.line(`call $h${k}`); return this; }
+  call(k: number): this { this.out.push(0x10); this.out.uleb(k); if (this.text) this.line(`call $h${k}`); return this; }
   /** Calls entry (i32 on the stack) of the imported table, a function of type 1 (ModuleShape.table). */
-  callIndirect(): this { this.out.push(0x11); this.out.uleb(1); this.out.uleb(0); this.line('call_indirect (type 1)'); return this; }
+  callIndirect(): this { this.out.push(0x11); this.out.uleb(1); this.out.uleb(0); if (this.text) this.line('call_indirect (type 1)'); return this; }
   brTable(targets: string[], otherwise: string): this {
     this.out.push(0x0e); this.out.uleb(targets.length);
     for (const t of targets) this.out.uleb(this.depth(t));
     this.out.uleb(this.depth(otherwise));
-    this.line(`br_table (${targets.length} targets) $${otherwise}`);
+    if (this.text) this.line(`br_table (${targets.length} targets) $${otherwise}`);
     return this;
   }
 }
