@@ -16,8 +16,8 @@ import { translateForCheck } from '../../src/engines/translator/block-codegen.js
 import { FLAT_MODEL } from '../../src/engines/codegen/vocabulary.js';
 import { SYSTEM_MODEL } from '../../src/engines/codegen/system-vocabulary.js';
 import { INSNS } from '../../src/isa/riscv/instructions.js';
-import { encI, encR } from '../../src/isa/riscv/encoding.js';
-import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, ld, lw, sd, sw } from '../support/asm.js';
+import { encI, encR, encS } from '../../src/isa/riscv/encoding.js';
+import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, ld, lui, lw, sd, sw } from '../support/asm.js';
 import { REPO, runProcess, UNIVM } from '../support/repo.js';
 
 type Backend = 'js' | 'wasm';
@@ -153,6 +153,18 @@ describe('translator (JavaScript code)', () => {
       assert.equal(text, readFileSync(golden, 'utf8'), 'generated code changed: review it, then UPDATE_GOLDEN=1 npm test');
     });
   }
+
+  it('generated WebAssembly for a loop of FP arithmetic, a comparison and an fflags read matches the golden file', () => {
+    // loop: f2 = f2 + f1 (dynamic rm); f3 = f1 * f2 + f3 (RNE); a0 = f1 < f2; a1 = fflags; a2 -= 1; bnez a2, loop
+    const faddD = encR(0x53, 7, 0x01, 2, 2, 1), fmaddD = (encR(0x43, 0, 0x01, 3, 1, 2) | (3 << 27)) | 0, fltD = encR(0x53, 1, 0x51, 10, 1, 2);
+    const { hart, jit } = machineOn([faddD, fmaddD, fltD, encI(0x73, 2, 11, 0, 0x001), addi(12, 12, -1), bne(12, 0, -20), ECALL], { backend: 'wasm' });
+    hart.x[12] = 3n; hart.fd[1] = 0.1;
+    jit.run(1000);
+    const text = `;; region of page 0x${CODE_AT.toString(16)}\n${jit.regionSourceAt(CODE_AT)}\n`;
+    const golden = path.join(REPO, 'test', 'engines', 'golden', 'region-fp.wat.txt');
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
+    assert.equal(text, readFileSync(golden, 'utf8'), 'generated code changed: review it, then UPDATE_GOLDEN=1 npm test');
+  });
 });
 
 describe('translator (WebAssembly code)', () => {
@@ -161,10 +173,11 @@ describe('translator (WebAssembly code)', () => {
     0x7fffffffffffffffn, -0x8000000000000000n, 0x123456789abcdef0n, -0x0123456789abcdefn];
   const BASE = 5, DATA_PAGES = 2;
 
-  it('every integer instruction and FP load/store agrees with the interpreter, on edge and random operands, in and off its fast paths', () => {
+  it('every typed integer and FP instruction agrees with the interpreter, on edge and random operands, in and off its fast paths', () => {
     let seed = 0x2545f491;
     const rand = (n: number) => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
-    const straight = INSNS.filter((d) => d.op && !d.flags.branch);
+    // (CSR accesses have a test of their own: random CSR numbers would mostly be illegal instructions.)
+    const straight = INSNS.filter((d) => d.op && !d.flags.branch && d.op.k !== 'csr');
     let translated = 0;
     for (let program = 0; program < 64; program++) {
       const code: number[] = [];
@@ -173,6 +186,8 @@ describe('translator (WebAssembly code)', () => {
         // Random bits wherever the encoding leaves them free: registers, immediates, shift amounts.
         let w = (d.match | (((rand(65536) << 16) | rand(65536)) & ~d.mask)) | 0;
         const op = d.op!;
+        // A static rounding mode of 5 or 6 is an illegal instruction: RNE or dynamic (frm is RNE).
+        if (/\brm\b/.test(d.args)) w = (w & ~(7 << 12)) | ((rand(2) ? 7 : 0) << 12);
         if (op.k === 'load' || op.k === 'store' || op.k === 'fload' || op.k === 'fstore') {
           w = (w & ~(31 << 15)) | (BASE << 15);
           // Mostly aligned (the fast path), sometimes not (the way out to the interpreter).
@@ -239,6 +254,102 @@ describe('translator (WebAssembly code)', () => {
     assert.equal(got.x[15], 1n, 'fflags: inexact');
     for (const k of ['exit', 'pc', 'instret', 'x', 'f', 'fflags', 'word'] as const) assert.deepEqual(got[k], want[k], k);
     assert.equal(got.pc, CODE_AT + 28, 'the trap is at the fld');
+  });
+
+  it('every F/D operation and FP CSR access agrees with the interpreter (values and fflags), on edge, random and near-tie operands, in every rounding setting', () => {
+    const bits64 = (v: number) => { const dv = new DataView(new ArrayBuffer(8)); dv.setFloat64(0, v, true); return dv.getBigInt64(0, true); };
+    const boxed32 = (v: number) => { const dv = new DataView(new ArrayBuffer(4)); dv.setFloat32(0, v, true); return BigInt(dv.getUint32(0, true)) | -0x100000000n; };
+    const QNAN64 = 0x7ff8000000000000n, SNAN64 = 0x7ff0000000000001n, QNAN32 = 0x7fc00000n | -0x100000000n, SNAN32 = 0x7f800001n | -0x100000000n;
+    const edgeDoubles = [0, -0, 1, -1, 1.5, 0.1, -3.75, 3, 1 / 3, 1 + 2 ** -52, 1 - 2 ** -53, 2 ** -1022, -1.5 * 2 ** -1022, 5e-324, -(2 ** -1050),
+      2 ** -960, 2 ** -537, 2 ** 990, 1.1 * 2 ** 995, 2 ** 1023, Number.MAX_VALUE, -Number.MAX_VALUE, Infinity, -Infinity];
+    const edgeFloats = [0, -0, 1, -1, 1.5, 0.1, -3.75, 3, 1 / 3, 2 ** -126, -1.5 * 2 ** -126, 2 ** -149, 2 ** -140, 2 ** 127, 3.4028234663852886e38, -3.4028234663852886e38, Infinity, -Infinity];
+    let seed = 0x1234567;
+    const rand = (n: number) => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
+    const randomDouble = () => (rand(2) ? 1 : -1) * (1 + rand(1 << 30) / 2 ** 30 + rand(1 << 22) / 2 ** 52) * 2 ** (rand(80) - 40);
+    const pools = {
+      8: [...edgeDoubles.map(bits64), QNAN64, SNAN64, ...Array.from({ length: 24 }, () => bits64(randomDouble()))],
+      // f32 values, and two registers that are not NaN-boxed (they read as the canonical NaN)
+      4: [...edgeFloats.map(boxed32), QNAN32, SNAN32, bits64(1), 0x3f800000n, ...Array.from({ length: 16 }, () => boxed32(randomDouble()))],
+    };
+    // fma operands whose exact result lies on, or just off, a midpoint between two doubles (ties to even, and the round-to-odd step).
+    const t = 1 + 2 ** -30, z = 2 ** -53 - 2 ** -60;
+    const ties = [[t, t, z], [t, t, z + 2 ** -110], [t, t, z - 2 ** -110], [-t, t, -z], [t, -t, -z - 2 ** -110], [t, t, -1], [3, 1 / 3, -1]].map((v) => v.map(bits64));
+    const fdefs = INSNS.filter((d) => d.op && ['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv'].includes(d.op.k));
+    assert.equal(fdefs.length, 34);
+    const OPERANDS = 0x20000, RESULTS = 0x40000, COUNT = 0x3f000; // x5, x6: moving bases; x9: fcsr setting
+    const fld = (rd: number, rs1: number, imm: number) => encI(0x07, 3, rd, rs1, imm);
+    const fsd = (rs1: number, rs2: number, imm: number) => encS(0x27, 3, rs1, rs2, imm);
+    const csr = (f3: number, rd: number, rs1: number, c: number) => encI(0x73, f3, rd, rs1, c);
+    const FCSR = 0x003;
+    // fcsr settings each program runs under: frm RNE / RTZ / RUP, with fflags clear or holding NX (or NX|NV).
+    const SETTINGS = [0, 1, 0x20 | 1, 0x60, (0 << 5) | 0x11];
+    let compared = 0;
+    for (const d of fdefs) {
+      const op = d.op!;
+      const size = 'size' in op ? op.size : 8;
+      const hasRm = op.k === 'farith' || op.k === 'fsqrt' || op.k === 'fma';
+      const pool = pools[size as 4 | 8];
+      const tuples: bigint[][] = [];
+      if (op.k === 'fma') {
+        for (let k = 0; k < 300; k++) tuples.push([pool[rand(pool.length)], pool[rand(pool.length)], pool[rand(pool.length)]]);
+        if (size === 8) tuples.push(...ties);
+      } else if (op.k === 'fsqrt' || op.k === 'fmv') pool.forEach((a) => tuples.push([a, a, a]));
+      else pool.forEach((a) => pool.forEach((b) => tuples.push([a, b, b])));
+      for (const rm of hasRm ? [7, 0, 2] : [0]) {
+        // f4/x4 <- op(f1/x1, f2, f3), in the fields the encoding leaves free
+        const word = (d.match | (((4 << 7) | (rm << 12) | (1 << 15) | (2 << 20) | (3 << 27)) & ~d.mask)) | 0;
+        // for each setting (x8 walks them, x11 counts them): for each tuple (x5 walks them, x10 counts them):
+        // load operands (into x1 too, for fmv.*.x), set fcsr, run, store f4, x4 and fcsr (x6 walks the results)
+        const inner = [fld(1, 5, 0), fld(2, 5, 8), fld(3, 5, 16), ld(1, 5, 0), csr(1, 0, 9, FCSR), word,
+          fsd(6, 4, 0), sd(6, 4, 8), csr(2, 7, 0, FCSR), sd(6, 7, 16), addi(5, 5, 24), addi(6, 6, 24), addi(10, 10, -1)];
+        const code = [ld(9, 8, 0), lui(5, OPERANDS), add(10, 12, 0), ...inner, bne(10, 0, -4 * inner.length),
+          addi(8, 8, 8), addi(11, 11, -1), bne(11, 0, -4 * (inner.length + 6)), ECALL];
+        const run = (backend: Backend | 'interp') => {
+          const { hart, mem, jit } = machineOn(code, { backend: backend === 'interp' ? 'js' : backend });
+          mem.protect(OPERANDS, 0x80000, PROT_R | PROT_W | MAPPED);
+          tuples.forEach((v, k) => v.forEach((x, j) => mem.dv.setBigInt64(OPERANDS + 24 * k + 8 * j, x, true)));
+          SETTINGS.forEach((v, k) => mem.dv.setBigInt64(COUNT + 8 * k, BigInt(v), true));
+          hart.x[8] = BigInt(COUNT); hart.x[6] = BigInt(RESULTS); hart.x[11] = BigInt(SETTINGS.length); hart.x[12] = BigInt(tuples.length);
+          const exit = (backend === 'interp' ? new Interpreter(hart, mem, new UserCsrs(hart)) : jit).run(1e7);
+          assert.deepEqual(exit, { kind: 'trap', cause: Cause.EcallU, tval: 0n }, `${d.name}: ${JSON.stringify(exit, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+          if (backend === 'wasm') assert.ok(jit.stats.wasmCompiles > 0 && jit.stats.translatedInsns > code.length / 2, `${d.name} ran as WebAssembly`);
+          return mem.dv;
+        };
+        const want = run('interp'), got = run('wasm');
+        SETTINGS.forEach((setting, k) => tuples.forEach((v, n) => {
+          const at = RESULTS + 24 * (k * tuples.length + n);
+          for (const [what, off] of [['result', 0], ['x result', 8], ['fcsr', 16]] as const) {
+            assert.equal(got.getBigInt64(at + off, true), want.getBigInt64(at + off, true),
+              `${d.name} rm ${rm}, fcsr ${setting.toString(16)}, operands ${v.map((x) => BigInt.asUintN(64, x).toString(16)).join(' ')}: ${what}`);
+          }
+          compared++;
+        }));
+      }
+    }
+    assert.ok(compared > 40000, `${compared} comparisons`);
+  });
+
+  it('fflags, frm and fcsr reads and writes agree with the interpreter inside WebAssembly regions', () => {
+    const csr = (f3: number, rd: number, rs1: number, c: number) => encI(0x73, f3, rd, rs1, c);
+    const code: number[] = [add(5, 14, 0)];
+    let slot = 0;
+    // every CSR instruction on each FP CSR, with rd and rs1 (or the immediate) zero or not, from a few
+    // starting values; run three times (x13), so that the later runs are translated code
+    for (const c of [0x001, 0x002, 0x003]) for (const f3 of [1, 2, 3, 5, 6, 7]) for (const rd of [0, 4]) for (const rs1 of [0, 7, 10]) {
+      code.push(csr(1, 0, 11, 0x003), csr(f3, rd, rs1, c), sd(5, 4, 8 * slot++), csr(2, 4, 0, 0x003), sd(5, 4, 8 * slot++), addi(4, 0, 0));
+      if (slot > 200) { code.push(addi(5, 5, 8 * slot)); slot = 0; }
+    }
+    code.push(addi(13, 13, -1), bne(13, 0, -4 * (code.length + 1)), ECALL);
+    const run = (backend: Backend | 'interp', start: bigint) => {
+      const { hart, mem, jit } = machineOn(code, { backend: backend === 'interp' ? 'js' : backend });
+      mem.protect(DATA_AT, 0x8000, PROT_R | PROT_W | MAPPED);
+      hart.x[14] = BigInt(DATA_AT); hart.x[7] = 0x1234_5678_9abc_def5n; hart.x[10] = -1n; hart.x[11] = start; hart.x[13] = 3n;
+      const exit = (backend === 'interp' ? new Interpreter(hart, mem, new UserCsrs(hart)) : jit).run(1e6);
+      assert.deepEqual(exit, { kind: 'trap', cause: Cause.EcallU, tval: 0n });
+      if (backend === 'wasm') assert.ok(jit.stats.translatedInsns >= code.length - 1, `ran as WebAssembly: ${JSON.stringify(jit.stats)} of ${code.length}`);
+      return { data: mem.u8.slice(DATA_AT, DATA_AT + 0x8000), fcsr: [...hart.fcsr], x: [...hart.x] };
+    };
+    for (const start of [0n, 0xffn, 0xa5n]) assert.deepEqual(run('wasm', start), run('interp', start), `fcsr starting at ${start}`);
   });
 
   it('every register-register integer instruction agrees with the interpreter on every pair of edge operands', () => {

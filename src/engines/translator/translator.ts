@@ -174,13 +174,19 @@ export class Translator implements Engine {
   private readonly dispatch: ((pc: number, budget: number) => number) | undefined;
   private readonly table: WebAssembly.Table | undefined;
   private readonly cells: Int32Array;
-  /** The helper function of each instruction WebAssembly regions call one for (made once per decoded instruction). */
+  /**
+   * The helper function of each instruction WebAssembly regions call one for (made once per
+   * decoded instruction, and compiled on its first call: most FP helpers are slow paths that
+   * never run).
+   */
   private readonly helpers = new WeakMap<BlockInsn, HelperRegisters & { fn: () => number }>();
   private readonly helperOf = (i: BlockInsn): HelperRegisters & { fn: () => number } => {
     let h = this.helpers.get(i);
     if (!h) {
       const { source, regs, written } = helperSource(i, this.model);
-      this.helpers.set(i, (h = { fn: new Function('C', source)(this.ctx) as () => number, regs, written }));
+      let compiled: (() => number) | undefined;
+      const fn = () => (compiled ??= new Function('C', source)(this.ctx) as () => number)();
+      this.helpers.set(i, (h = { fn, regs, written }));
     }
     return h;
   };

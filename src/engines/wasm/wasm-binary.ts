@@ -5,7 +5,7 @@
  * compared in golden files.
  */
 
-export const T_I32 = 0x7f, T_I64 = 0x7e;
+export const T_I32 = 0x7f, T_I64 = 0x7e, T_F64 = 0x7c;
 const T_VOID = 0x40;
 
 /** Opcodes used by the generators, by their text-format names. */
@@ -22,6 +22,11 @@ export const OP = {
   'i64.add': 0x7c, 'i64.sub': 0x7d, 'i64.mul': 0x7e, 'i64.div_s': 0x7f, 'i64.div_u': 0x80, 'i64.rem_s': 0x81, 'i64.rem_u': 0x82,
   'i64.and': 0x83, 'i64.or': 0x84, 'i64.xor': 0x85, 'i64.shl': 0x86, 'i64.shr_s': 0x87, 'i64.shr_u': 0x88,
   'i32.wrap_i64': 0xa7, 'i64.extend_i32_s': 0xac, 'i64.extend_i32_u': 0xad,
+  'f64.load': 0x2b, 'f64.store': 0x39,
+  'f32.eq': 0x5b, 'f32.lt': 0x5d, 'f32.le': 0x5f, 'f64.eq': 0x61, 'f64.ne': 0x62, 'f64.lt': 0x63, 'f64.gt': 0x64, 'f64.le': 0x65, 'f64.ge': 0x66,
+  'f32.abs': 0x8b, 'f32.sqrt': 0x91, 'f32.add': 0x92, 'f32.sub': 0x93, 'f32.mul': 0x94, 'f32.div': 0x95,
+  'f64.abs': 0x99, 'f64.neg': 0x9a, 'f64.sqrt': 0x9f, 'f64.add': 0xa0, 'f64.sub': 0xa1, 'f64.mul': 0xa2, 'f64.div': 0xa3,
+  'f32.demote_f64': 0xb6, 'f64.promote_f32': 0xbb, 'i32.reinterpret_f32': 0xbc, 'i64.reinterpret_f64': 0xbd, 'f32.reinterpret_i32': 0xbe, 'f64.reinterpret_i64': 0xbf,
 } as const;
 export type OpName = keyof typeof OP;
 
@@ -91,6 +96,14 @@ export class Body {
     if (typeof v === 'number' && v === (v | 0)) this.out.sleb(v);
     else this.out.sleb(BigInt.asIntN(64, BigInt(v)));
     if (this.text) this.line(`i64.const ${typeof v === 'number' && v === (v | 0) ? v : BigInt.asIntN(64, BigInt(v))}`);
+    return this;
+  }
+  f64(v: number): this {
+    this.out.push(0x44);
+    const b = new DataView(new ArrayBuffer(8));
+    b.setFloat64(0, v, true); // WebAssembly constants are little-endian
+    for (let k = 0; k < 8; k++) this.out.push(b.getUint8(k));
+    if (this.text) this.line(`f64.const ${v}`);
     return this;
   }
   /** A load or store at the address on the stack plus `offset`, with its natural alignment. */

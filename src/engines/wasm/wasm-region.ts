@@ -1,9 +1,9 @@
 /**
  * Translates the hot blocks of a guest page into one WebAssembly function: the WebAssembly
  * backend of the translator (translator.ts), for the process VM. WebAssembly has the 64-bit
- * integers JavaScript lacks, so each instruction with a typed meaning (isa/riscv/int-ops.ts:
- * RV64IM, FP loads and stores) becomes a few native instructions; the others call helpers
- * (wasmKind). V8 compiles the module at once (Liftoff) and optimizes it in the background,
+ * integers JavaScript lacks, so each instruction with a typed meaning (isa/riscv/typed-ops.ts:
+ * RV64IM, F/D and fcsr accesses; wasm-fp.ts lowers the FP ones) becomes a few native
+ * instructions; the others call helpers (wasmKind). V8 compiles the module at once (Liftoff) and optimizes it in the background,
  * without JavaScript's warm-up.
  *
  * The function works on one WebAssembly memory holding guest RAM at [0, lim), the page
@@ -16,13 +16,13 @@
  * (and raises the trap, if there is one). The count of retired instructions is left in the
  * hart's first engine cell (hart.ts: HART_LAYOUT.engineCells).
  */
-import { CSR } from '../../isa/riscv/csrs.js';
 import { operand } from '../../isa/riscv/encoding.js';
-import type { IntOp, Op32, Op64, Operand } from '../../isa/riscv/int-ops.js';
+import type { CsrOp, FpOp, IntOp, Op32, Op64, Operand, TypedOp } from '../../isa/riscv/typed-ops.js';
 import { HART_LAYOUT } from '../../machine/hart.js';
 import { CODE, PAGE_SHIFT, PROT_R, PROT_W } from '../../machine/memory.js';
 import type { BlockInsn } from '../translator/block-codegen.js';
-import { Body, moduleBytes, T_I32, T_I64, type OpName } from './wasm-binary.js';
+import { Body, moduleBytes, T_F64, T_I32, T_I64, type OpName } from './wasm-binary.js';
+import { FP_LOCALS, fpHasSlowPath, isFpCsr, lowerFp } from './wasm-fp.js';
 
 export interface WasmLayout {
   /** Guest RAM is [0, lim). */
@@ -34,19 +34,25 @@ export interface WasmLayout {
 }
 
 /**
- * How a region runs an instruction: its typed meaning in WebAssembly ('op'); a call to a
- * JavaScript helper that runs its meaning against the register file ('helper': FP and atomic
- * instructions, and accesses to fflags/frm/fcsr, which FP library code makes often); or not
- * at all ('leave': the other system instructions, which end their block, are left to the
- * interpreter: ecall, fence.i, and CSR accesses such as instret, whose value depends on the
- * instructions retired so far, which a helper does not know).
+ * How a region runs an instruction: its typed meaning in WebAssembly ('op'; FP arithmetic and
+ * comparisons with their helper as the slow path: wasm-fp.ts); a call to a JavaScript helper
+ * that runs its meaning against the register file ('helper': the other FP instructions and the
+ * atomics); or not at all ('leave': the system instructions, which end their block, are left to
+ * the interpreter: ecall, fence.i, and CSR accesses other than fflags/frm/fcsr, such as instret,
+ * whose value depends on the instructions retired so far, which a helper does not know).
  */
 export function wasmKind(i: BlockInsn): 'op' | 'helper' | 'leave' {
-  if (i.def.op) return 'op';
-  if (!i.def.flags.system) return 'helper';
-  return i.def.ext === 'Zicsr' && FP_CSRS.has(i.word >>> 20) ? 'helper' : 'leave';
+  const op = i.def.op;
+  if (op?.k === 'csr') return isFpCsr(i) ? 'op' : 'leave';
+  if (op) return 'op';
+  return i.def.flags.system ? 'leave' : 'helper';
 }
-const FP_CSRS = new Set<number>([CSR.fflags, CSR.frm, CSR.fcsr]);
+
+/** Whether the region calls the instruction's helper: always, or on the slow path of its typed operation. */
+function callsHelper(i: BlockInsn): boolean {
+  const kind = wasmKind(i), op = i.def.op;
+  return kind === 'helper' || (kind === 'op' && op !== undefined && isFpOp(op) && fpHasSlowPath(op));
+}
 
 /** Whether a region can hold the block: one that starts with a system instruction would leave at once. */
 export const wasmTranslatable = (insns: BlockInsn[]) => wasmKind(insns[0]) !== 'leave';
@@ -54,12 +60,16 @@ export const wasmTranslatable = (insns: BlockInsn[]) => wasmKind(insns[0]) !== '
 /** The integer registers a helper reads and writes (block-codegen.ts: helperSource). */
 export interface HelperRegisters { regs: Set<number>; written: Set<number> }
 
-// Locals: the parameters, then i32 scratch, then i64 scratch, then x1..x31.
+// Locals: the parameters, then i32 scratch, then i64 scratch, then x1..x31, then f64 scratch.
 const L_ENTRY = 0, L_CASE = 1, L_BUDGET = 2;
 const L_PC = 3, L_ICNT = 4, L_EA32 = 5, L_A32 = 6, L_B32 = 7, L_R32 = 8;
 const L_EA = 9, L_A = 10, L_B = 11, L_C = 12, L_D = 13;
 const xLocal = (r: number) => L_D + r;
 const I32_LOCALS = 6, I64_LOCALS = 5 + 31;
+const fLocal = (k: number) => xLocal(32) + k;
+
+const FP_KINDS = new Set<string>(['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv', 'csr']);
+const isFpOp = (op: TypedOp): op is FpOp | CsrOp => FP_KINDS.has(op.k);
 
 const M32 = 0xffffffffn;
 const MIN64 = -(1n << 63n);
@@ -138,7 +148,8 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
     insns.forEach((i, j) => {
       const kind = wasmKind(i);
       if (kind === 'leave') { leave(i.pc, j); return; }
-      if (kind === 'helper') {
+      /** Runs the instruction's helper; a trap in it leaves the region at the instruction. */
+      const callHelper = () => {
         // The helper sees and changes the registers in memory: this region's copies go there first.
         const { regs, written: changed } = helper(i);
         for (const r of [...regs].sort((a, b) => a - b)) c.i32(0).get(xLocal(r)).mem('i64.store', 3, hartAt(r));
@@ -147,9 +158,16 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
         c.end();
         for (const r of [...changed].sort((a, b) => a - b)) c.i32(0).mem('i64.load', 3, hartAt(r)).set(xLocal(r));
         helpers.push(i);
+      };
+      if (kind === 'helper') { callHelper(); return; }
+      const op = i.def.op!, rd = field(i, 'rd');
+      if (isFpOp(op)) {
+        lowerFp({
+          c, fpAt, fcsrAt: layout.hartOffset + HART_LAYOUT.fcsr, getX, setX, slow: callHelper,
+          i32a: L_A32, i32b: L_B32, i64a: L_A, f64: fLocal,
+        }, i, op);
         return;
       }
-      const op = i.def.op!, rd = field(i, 'rd');
       /** The access at X[rs1] + imm, its address left in L_EA32; leaves first unless it is in RAM, aligned and permitted. */
       const access = (size: number, mask: number, want: number) => {
         getX(field(i, 'rs1')).i64(field(i, 'imm')).op('i64.add').tee(L_EA).i64(layout.lim).op('i64.ge_u');
@@ -242,7 +260,7 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
   c.i32(0).get(L_ICNT).mem('i32.store', 2, layout.hartOffset + HART_LAYOUT.engineCells);
   c.get(L_PC);
   return {
-    bytes: moduleBytes({ pages: layout.pages, params: 3, locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64]], helpers: helpers.length }, c),
+    bytes: moduleBytes({ pages: layout.pages, params: 3, locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64], [FP_LOCALS, T_F64]], helpers: helpers.length }, c),
     helpers,
     ...(c.text ? { text: c.text.join('\n') } : {}),
   };
@@ -254,13 +272,12 @@ const field = (i: BlockInsn, f: 'rd' | 'rs1' | 'rs2' | 'imm' | 'shamt') => opera
 function registersOf(i: BlockInsn, read: Set<number>, written: Set<number>, helper: (i: BlockInsn) => HelperRegisters): void {
   const use = (r: number) => { if (r !== 0) read.add(r); };
   const def = (r: number) => { if (r !== 0) written.add(r); };
-  const kind = wasmKind(i);
-  if (kind === 'helper') {
+  if (callsHelper(i)) {
     const h = helper(i);
     h.regs.forEach(use);
     h.written.forEach(def);
   }
-  if (kind !== 'op') return;
+  if (wasmKind(i) !== 'op') return;
   const op = i.def.op!;
   switch (op.k) {
     case 'op': case 'opw': use(field(i, 'rs1')); if (op.b === 'rs2') use(field(i, 'rs2')); def(field(i, 'rd')); break;
@@ -269,7 +286,10 @@ function registersOf(i: BlockInsn, read: Set<number>, written: Set<number>, help
     case 'store': case 'branch': use(field(i, 'rs1')); use(field(i, 'rs2')); break;
     case 'jalr': use(field(i, 'rs1')); def(field(i, 'rd')); break;
     case 'lui': case 'auipc': case 'jal': def(field(i, 'rd')); break;
-    case 'nop': break;
+    case 'fcmp': def(field(i, 'rd')); break;
+    case 'fmv': if (op.to === 'x') def(field(i, 'rd')); else use(field(i, 'rs1')); break;
+    case 'csr': if (op.src === 'rs1') use(field(i, 'rs1')); def(field(i, 'rd')); break;
+    case 'nop': case 'farith': case 'fsqrt': case 'fma': case 'fsgnj': break;
   }
 }
 

@@ -2,8 +2,9 @@
  * RV64GC: every base instruction, its encoding and its meaning, written once.
  *
  * An instruction's meaning (`exec`) is a JavaScript statement template written against a small
- * vocabulary. The integer instructions (RV64IM) and FP loads/stores are given as typed operations instead (int-ops.ts),
- * which backends with 64-bit integers lower directly and from which their templates are made. Each consumer gives the vocabulary its own expansion: the interpreter generator
+ * vocabulary. Most instructions (RV64IM, the F/D arithmetic, moves and loads/stores, Zicsr) are given as
+ * typed operations instead (typed-ops.ts), which backends with 64-bit integers and doubles lower
+ * directly and from which their templates are made. Each consumer gives the vocabulary its own expansion: the interpreter generator
  * turns fields into values decoded at run time, the translator into constants of one
  * instruction, an analysis into records of what is read and written. Compressed instructions
  * have no meaning of their own: compressed.ts expands each onto one of these.
@@ -39,7 +40,7 @@
  *                 (a user-mode process VM raises illegal instruction)
  */
 import { pattern, type ImmFormat } from './encoding.js';
-import { jsTemplate, type AccessSize, type Cond, type IntOp, type Op32, type Op64 } from './int-ops.js';
+import { jsTemplate, type AccessSize, type Cond, type CsrOp, type FpArith, type FpCond, type FpSize, type Op32, type Op64, type TypedOp } from './typed-ops.js';
 export type { ImmFormat };
 
 export type Ext = 'I' | 'M' | 'A' | 'F' | 'D' | 'Zicsr' | 'Zifencei' | 'Priv';
@@ -66,15 +67,15 @@ export interface InsnDef {
   args: string;
   /** The meaning as a statement template in the vocabulary above. */
   exec: string;
-  /** The meaning as a typed integer operation (int-ops.ts), where it is one; `exec` is lowered from it. */
-  op?: IntOp;
+  /** The meaning as a typed operation (typed-ops.ts), where it is one; `exec` is lowered from it. */
+  op?: TypedOp;
   flags: InsnFlags;
 }
 
 export const INSNS: InsnDef[] = [];
 
-/** Defines an instruction; its meaning is a template, or an integer operation the template is lowered from. */
-function def(name: string, ext: Ext, bits: string, imm: ImmFormat, args: string, meaning: string | IntOp, flags: InsnFlags = {}): void {
+/** Defines an instruction; its meaning is a template, or a typed operation the template is lowered from. */
+function def(name: string, ext: Ext, bits: string, imm: ImmFormat, args: string, meaning: string | TypedOp, flags: InsnFlags = {}): void {
   const exec = typeof meaning === 'string' ? meaning : jsTemplate(meaning);
   INSNS.push({ name, ext, ...pattern(bits), imm, args, exec, ...(typeof meaning === 'string' ? {} : { op: meaning }), flags });
 }
@@ -214,47 +215,35 @@ def('fld', 'D', I('011', '0000111'), 'I', 'frd,imm(rs1)', { k: 'fload', size: 8 
 def('fsw', 'F', '....... ..... ..... 010 ..... 0100111', 'S', 'frs2,imm(rs1)', { k: 'fstore', size: 4 }, { store: true, fp: true });
 def('fsd', 'D', '....... ..... ..... 011 ..... 0100111', 'S', 'frs2,imm(rs1)', { k: 'fstore', size: 8 }, { store: true, fp: true });
 
-const SIGN32 = '-0x80000000', SIGN64 = '-0x8000000000000000n';
-/** Both precisions of an FP operation from one description: `s` is the 'S'/'D' letter pattern. */
-const fpBoth = (fn: (p: { ext: Ext; fmt: string; sfx: string; R: string; W: string; sign: string; bits: string }) => void) => {
-  fn({ ext: 'F', fmt: '00', sfx: 's', R: 'FS', W: 'WFS', sign: SIGN32, bits: '32' });
-  fn({ ext: 'D', fmt: '01', sfx: 'd', R: 'FD', W: 'WFD', sign: SIGN64, bits: '64' });
+/** Both precisions of an FP operation from one description. */
+const fpBoth = (fn: (p: { ext: Ext; fmt: string; sfx: string; R: string; W: string; bits: string; size: FpSize }) => void) => {
+  fn({ ext: 'F', fmt: '00', sfx: 's', R: 'FS', W: 'WFS', bits: '32', size: 4 });
+  fn({ ext: 'D', fmt: '01', sfx: 'd', R: 'FD', W: 'WFD', bits: '64', size: 8 });
 };
 const fp = { fp: true };
-fpBoth(({ ext, fmt, sfx, R: F, W, sign, bits }) => {
-  // fmsub, fnmsub, fnmadd are fma with the sign of the product (negA) and/or addend (negC) flipped.
-  // f64 arithmetic works on the register file directly (SF.*64reg): no bigint on its fast paths.
-  const fma = (name: string, opc: string, negA: boolean, negC: boolean) =>
-    def(`${name}.${sfx}`, ext, `..... ${fmt} ..... ..... ... ..... ${opc}`, 'none', 'frd,frs1,frs2,frs3,rm', bits === '64'
-      ? `SF.fma64reg(FREGS, rd, rs1, rs2, rs3, ${negA}, ${negC}, RM(), FST)`
-      : `${W}(SF.fma32(${F}(rs1)${negA ? ` ^ ${sign}` : ''}, ${F}(rs2), ${F}(rs3)${negC ? ` ^ ${sign}` : ''}, RM(), FST))`, fp);
+fpBoth(({ ext, fmt, sfx, R: F, W, bits, size }) => {
+  const fma = (name: string, opc: string, negProduct: boolean, negAddend: boolean) =>
+    def(`${name}.${sfx}`, ext, `..... ${fmt} ..... ..... ... ..... ${opc}`, 'none', 'frd,frs1,frs2,frs3,rm', { k: 'fma', size, negProduct, negAddend }, fp);
   fma('fmadd', '1000011', false, false);
   fma('fmsub', '1000111', false, true);
   fma('fnmsub', '1001011', true, false);
   fma('fnmadd', '1001111', true, true);
-  const arith = (name: string, f5: string, fn: string) =>
-    def(`${name}.${sfx}`, ext, `${f5}${fmt} ..... ..... ... ..... 1010011`, 'none', 'frd,frs1,frs2,rm', bits === '64'
-      ? `SF.${fn}64reg(FREGS, rd, rs1, rs2, RM(), FST)`
-      : `${W}(SF.${fn}32(${F}(rs1), ${F}(rs2), RM(), FST))`, fp);
+  const arith = (name: string, f5: string, op: FpArith) =>
+    def(`${name}.${sfx}`, ext, `${f5}${fmt} ..... ..... ... ..... 1010011`, 'none', 'frd,frs1,frs2,rm', { k: 'farith', op, size }, fp);
   arith('fadd', '00000', 'add');
   arith('fsub', '00001', 'sub');
   arith('fmul', '00010', 'mul');
   arith('fdiv', '00011', 'div');
-  def(`fsqrt.${sfx}`, ext, `01011${fmt} 00000 ..... ... ..... 1010011`, 'none', 'frd,frs1,rm', bits === '64'
-    ? 'SF.sqrt64reg(FREGS, rd, rs1, RM(), FST)' : `${W}(SF.sqrt32(${F}(rs1), RM(), FST))`, fp);
-  // Sign injection works on the word holding the sign: the value itself (f32), the high word (f64).
-  const S = bits === '64' ? 'FHI' : F;
-  const sgnj = (name: string, f3: string, sgn: string) =>
-    def(`${name}.${sfx}`, ext, `00100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'frd,frs1,frs2', bits === '64'
-      ? `WFDW(FLO(rs1), (FHI(rs1) & 0x7fffffff) | (${sgn}))` : `${W}((${F}(rs1) & 0x7fffffff) | (${sgn}))`, fp);
-  sgnj('fsgnj', '000', `${S}(rs2) & ${SIGN32}`);
-  sgnj('fsgnjn', '001', `~${S}(rs2) & ${SIGN32}`);
-  sgnj('fsgnjx', '010', `(${S}(rs1) ^ ${S}(rs2)) & ${SIGN32}`);
+  def(`fsqrt.${sfx}`, ext, `01011${fmt} 00000 ..... ... ..... 1010011`, 'none', 'frd,frs1,rm', { k: 'fsqrt', size }, fp);
+  const sgnj = (name: string, f3: string, sign: 'copy' | 'negate' | 'xor') =>
+    def(`${name}.${sfx}`, ext, `00100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'frd,frs1,frs2', { k: 'fsgnj', size, sign }, fp);
+  sgnj('fsgnj', '000', 'copy');
+  sgnj('fsgnjn', '001', 'negate');
+  sgnj('fsgnjx', '010', 'xor');
   def(`fmin.${sfx}`, ext, `00101${fmt} ..... ..... 000 ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}(SF.min${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
   def(`fmax.${sfx}`, ext, `00101${fmt} ..... ..... 001 ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}(SF.max${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
-  const cmp = (name: string, f3: string, fn: string) =>
-    def(`${name}.${sfx}`, ext, `10100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'rd,frs1,frs2', bits === '64'
-      ? `WX32(SF.${fn}64reg(FREGS, rs1, rs2, FST))` : `WX32(SF.${fn}32(${F}(rs1), ${F}(rs2), FST))`, fp);
+  const cmp = (name: string, f3: string, cond: FpCond) =>
+    def(`${name}.${sfx}`, ext, `10100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'rd,frs1,frs2', { k: 'fcmp', size, cond }, fp);
   cmp('feq', '010', 'eq');
   cmp('flt', '001', 'lt');
   cmp('fle', '000', 'le');
@@ -279,19 +268,18 @@ fpBoth(({ ext, fmt, sfx, R: F, W, sign, bits }) => {
 });
 def('fcvt.s.d', 'D', '0100000 00001 ..... ... ..... 1010011', 'none', 'frd,frs1,rm', 'WFS(SF.cvt_s_d(FD(rs1), RM(), FST))', fp);
 def('fcvt.d.s', 'D', '0100001 00000 ..... ... ..... 1010011', 'none', 'frd,frs1,rm', 'RM(); WFD(SF.cvt_d_s(FS(rs1), FST))', fp);
-def('fmv.x.w', 'F', '1110000 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', 'WX32(FLO(rs1))', fp);
-def('fmv.w.x', 'F', '1111000 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', 'WFS(XLO(rs1))', fp);
-def('fmv.x.d', 'D', '1110001 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', 'WXW(FLO(rs1), FHI(rs1))', fp);
-def('fmv.d.x', 'D', '1111001 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', 'WFDW(XLO(rs1), XHI(rs1))', fp);
+def('fmv.x.w', 'F', '1110000 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', { k: 'fmv', size: 4, to: 'x' }, fp);
+def('fmv.w.x', 'F', '1111000 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', { k: 'fmv', size: 4, to: 'f' }, fp);
+def('fmv.x.d', 'D', '1110001 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', { k: 'fmv', size: 8, to: 'x' }, fp);
+def('fmv.d.x', 'D', '1111001 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', { k: 'fmv', size: 8, to: 'f' }, fp);
 
 // ---------------------------------------------------------------- Zicsr
-const csr = (name: string, f3: string, src: string, write: string) =>
+const csr = (name: string, f3: string, op: CsrOp['op']) =>
   def(name, 'Zicsr', I(f3, '1110011'), 'none', name.endsWith('i') ? 'rd,csr,zimm' : 'rd,csr,rs1',
-    `const v = ${src}; ${write}`, { system: true });
-// csrrw with rd = x0 must not read the CSR (reads can have side effects); csrrs/c with rs1 = x0 must not write.
-csr('csrrw', '001', 'X[rs1]', 'const old = rd !== 0 ? CSRR(csr) : 0n; CSRW(csr, v); WX(old);');
-csr('csrrs', '010', 'X[rs1]', 'const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old | v); WX(old);');
-csr('csrrc', '011', 'X[rs1]', 'const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old & ~v); WX(old);');
-csr('csrrwi', '101', 'BigInt(rs1)', 'const old = rd !== 0 ? CSRR(csr) : 0n; CSRW(csr, v); WX(old);');
-csr('csrrsi', '110', 'BigInt(rs1)', 'const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old | v); WX(old);');
-csr('csrrci', '111', 'BigInt(rs1)', 'const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old & ~v); WX(old);');
+    { k: 'csr', op, src: name.endsWith('i') ? 'zimm' : 'rs1' }, { system: true });
+csr('csrrw', '001', 'rw');
+csr('csrrs', '010', 'rs');
+csr('csrrc', '011', 'rc');
+csr('csrrwi', '101', 'rw');
+csr('csrrsi', '110', 'rs');
+csr('csrrci', '111', 'rc');

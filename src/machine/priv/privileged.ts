@@ -15,7 +15,7 @@
  */
 import { CSR, CSR_RANGES } from '../../isa/riscv/csrs.js';
 import { FCSR_FLAGS, FCSR_FRM, type HartState } from '../hart.js';
-import type { CsrFile } from '../csr.js';
+import { readFpCsr, writeFpCsr, type CsrFile } from '../csr.js';
 import { PRV_M, PRV_S, PRV_U, SYS_FS, SYS_PRIV, SYS_STOP } from './cells.js';
 import { ACC_X, SATP_BARE, SATP_SV39, SATP_SV57, type AccessKind, type TranslationContext } from './mmu.js';
 import { Pmp, PMP_ENTRIES } from './pmp.js';
@@ -220,9 +220,7 @@ export class Privileged implements CsrFile, TranslationContext {
     if (p < ((csr >>> 8) & 3)) return undefined;
     const f = this.hart.fcsr;
     switch (csr) {
-      case CSR.fflags: return this.fsOn() ? BigInt(f[FCSR_FLAGS] & 31) : undefined;
-      case CSR.frm: return this.fsOn() ? BigInt(f[FCSR_FRM] & 7) : undefined;
-      case CSR.fcsr: return this.fsOn() ? BigInt(((f[FCSR_FRM] & 7) << 5) | (f[FCSR_FLAGS] & 31)) : undefined;
+      case CSR.fflags: case CSR.frm: case CSR.fcsr: return this.fsOn() ? BigInt(readFpCsr(f, csr)) : undefined;
       case CSR.cycle: return this.counterVisible(0) ? this.cycle(icount) : undefined;
       case CSR.time: return this.counterVisible(1) ? this.platform.mtime() : undefined;
       case CSR.instret: return this.counterVisible(2) ? this.minstret(icount) : undefined;
@@ -276,9 +274,7 @@ export class Privileged implements CsrFile, TranslationContext {
     switch (csr) {
       case CSR.fflags: case CSR.frm: case CSR.fcsr:
         if (!this.fsOn()) return false;
-        if (csr !== CSR.frm) f[FCSR_FLAGS] = low & 31;
-        if (csr === CSR.frm) f[FCSR_FRM] = low & 7;
-        if (csr === CSR.fcsr) f[FCSR_FRM] = (low >>> 5) & 7;
+        writeFpCsr(f, csr, low);
         this.fpUse();
         return true;
     }

@@ -1,13 +1,16 @@
 /**
- * The meanings of the RV64IM integer instructions as typed operations: which 64-bit (or 32-bit)
- * operation an instruction applies to which operands; and of the FP loads and stores, which
- * only move bits between memory and an FP register. This is the form a backend with native
- * 64-bit integers (WebAssembly: engines/wasm) lowers directly, one operation to a few opcodes.
+ * The meanings of most instructions as typed operations: which 64-bit (or 32-bit) integer
+ * operation an instruction applies to which operands (RV64IM); which IEEE operation an FP
+ * instruction is, and the bit moves of FP loads, stores, moves and sign injection (F, D); how a
+ * CSR instruction reads and writes its CSR (Zicsr). This is the form a backend with native
+ * 64-bit integers and doubles (WebAssembly: engines/wasm) lowers directly, one operation to a
+ * few opcodes.
  *
- * JavaScript has no fast 64-bit integers, so `jsTemplate` lowers each operation once more, into
- * the statement templates of instructions.ts (word pairs, see its vocabulary) that the
- * interpreter, the JavaScript translator and the analyses expand. An instruction with an IntOp
- * therefore has its meaning written once, here, and both backends follow from it.
+ * `jsTemplate` lowers each operation into the statement templates of instructions.ts (see its
+ * vocabulary) that the interpreter, the JavaScript translator and the analyses expand: word
+ * pairs for integers (JavaScript has no fast 64-bit integers), calls into the FP library
+ * (fp/softfloat.ts) for rounding and exception flags, the machine's CSR access rules. An
+ * instruction with a typed operation therefore has its meaning written once, here.
  */
 
 /** The second operand: register rs2, the format's sign-extended immediate, or the shift amount. */
@@ -43,6 +46,37 @@ export type IntOp =
   | { k: 'jalr' }
   /** no architectural effect on a single hart (fence) */
   | { k: 'nop' };
+
+export type FpSize = 4 | 8;
+export type FpArith = 'add' | 'sub' | 'mul' | 'div';
+export type FpCond = 'eq' | 'lt' | 'le';
+
+/**
+ * F and D operations on FP registers (`size` 4: binary32 NaN-boxed in the register, 8: binary64).
+ * The arithmetic ones round by the instruction's rm (7: frm) and OR IEEE exceptions into fflags.
+ */
+export type FpOp =
+  /** frd <- frs1 op frs2 */
+  | { k: 'farith'; op: FpArith; size: FpSize }
+  /** frd <- sqrt(frs1) */
+  | { k: 'fsqrt'; size: FpSize }
+  /** frd <- (+-)(frs1 * frs2) (+-) frs3 with one rounding: fmadd, fmsub (negAddend), fnmsub (negProduct), fnmadd (both) */
+  | { k: 'fma'; size: FpSize; negProduct: boolean; negAddend: boolean }
+  /** frd <- frs1 with the sign of frs2 ('copy'), its opposite ('negate'), or frs1's sign xor frs2's ('xor'); no flags */
+  | { k: 'fsgnj'; size: FpSize; sign: 'copy' | 'negate' | 'xor' }
+  /** rd <- frs1 cond frs2 (0 or 1); a NaN operand gives 0 and raises NV (eq: signalling NaNs only) */
+  | { k: 'fcmp'; size: FpSize; cond: FpCond }
+  /** to 'x': rd <- the low `size` bytes of frs1, sign-extended; to 'f': frd <- those of rs1 (4: NaN-boxed) */
+  | { k: 'fmv'; size: FpSize; to: 'x' | 'f' };
+
+/**
+ * Zicsr: rd <- the CSR's old value; the CSR <- src ('rw'), old | src ('rs'), old & ~src ('rc'),
+ * where src is X[rs1] or the 5-bit immediate in the rs1 field. csrrw with rd = x0 does not read
+ * the CSR (reads can have side effects); csrrs/c with rs1 = x0 (or a zero immediate) do not write it.
+ */
+export type CsrOp = { k: 'csr'; op: 'rw' | 'rs' | 'rc'; src: 'rs1' | 'zimm' };
+
+export type TypedOp = IntOp | FpOp | CsrOp;
 
 // ---------------------------------------------------------------- the word-pair lowering
 
@@ -111,9 +145,11 @@ function condition(cond: Cond): string {
   return `${negate ? '!' : ''}${test}(rs1, rs2)`;
 }
 
-/** The statement template (instructions.ts's vocabulary) of an integer operation. */
-export function jsTemplate(m: IntOp): string {
+/** The statement template (instructions.ts's vocabulary) of a typed operation. */
+export function jsTemplate(m: TypedOp): string {
   switch (m.k) {
+    case 'farith': case 'fsqrt': case 'fma': case 'fsgnj': case 'fcmp': case 'fmv': return fpTemplate(m);
+    case 'csr': return csrTemplate(m);
     case 'op': return op64(m.op, m.b);
     case 'opw': return op32(m.op, m.b);
     case 'lui': return 'WX32(imm)';
@@ -131,5 +167,44 @@ export function jsTemplate(m: IntOp): string {
     case 'jal': return 'WXN(PC + LEN); NPC_REL(imm);';
     case 'jalr': return 'const t = JALR_TARGET(rs1, imm); WXN(PC + LEN); NPC(t);';
     case 'nop': return '';
+  }
+}
+
+// ---------------------------------------------------------------- F, D and Zicsr
+
+const SIGN32 = '-0x80000000';
+const FP_FN: Record<FpArith, string> = { add: 'add', sub: 'sub', mul: 'mul', div: 'div' };
+
+/**
+ * f64 arithmetic works on the register file directly (SF.*64reg): no bigint on its fast paths.
+ * f32 values are read through FS (NaN-boxing checked) and written boxed by WFS.
+ */
+function fpTemplate(m: FpOp): string {
+  const d = m.size === 8;
+  switch (m.k) {
+    case 'farith': return d ? `SF.${FP_FN[m.op]}64reg(FREGS, rd, rs1, rs2, RM(), FST)` : `WFS(SF.${FP_FN[m.op]}32(FS(rs1), FS(rs2), RM(), FST))`;
+    case 'fsqrt': return d ? 'SF.sqrt64reg(FREGS, rd, rs1, RM(), FST)' : 'WFS(SF.sqrt32(FS(rs1), RM(), FST))';
+    case 'fma': return d
+      ? `SF.fma64reg(FREGS, rd, rs1, rs2, rs3, ${m.negProduct}, ${m.negAddend}, RM(), FST)`
+      : `WFS(SF.fma32(FS(rs1)${m.negProduct ? ` ^ ${SIGN32}` : ''}, FS(rs2), FS(rs3)${m.negAddend ? ` ^ ${SIGN32}` : ''}, RM(), FST))`;
+    case 'fsgnj': {
+      // Sign injection works on the word holding the sign: the value itself (f32), the high word (f64).
+      const S = d ? 'FHI' : 'FS';
+      const sign = { copy: `${S}(rs2)`, negate: `~${S}(rs2)`, xor: `(${S}(rs1) ^ ${S}(rs2))` }[m.sign];
+      return d ? `WFDW(FLO(rs1), (FHI(rs1) & 0x7fffffff) | (${sign} & ${SIGN32}))` : `WFS((FS(rs1) & 0x7fffffff) | (${sign} & ${SIGN32}))`;
+    }
+    case 'fcmp': return d ? `WX32(SF.${m.cond}64reg(FREGS, rs1, rs2, FST))` : `WX32(SF.${m.cond}32(FS(rs1), FS(rs2), FST))`;
+    case 'fmv':
+      if (m.to === 'x') return d ? 'WXW(FLO(rs1), FHI(rs1))' : 'WX32(FLO(rs1))';
+      return d ? 'WFDW(XLO(rs1), XHI(rs1))' : 'WFS(XLO(rs1))';
+  }
+}
+
+function csrTemplate(m: CsrOp): string {
+  const v = `const v = ${m.src === 'rs1' ? 'X[rs1]' : 'BigInt(rs1)'};`;
+  switch (m.op) {
+    case 'rw': return `${v} const old = rd !== 0 ? CSRR(csr) : 0n; CSRW(csr, v); WX(old);`;
+    case 'rs': return `${v} const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old | v); WX(old);`;
+    case 'rc': return `${v} const old = CSRR(csr); if (rs1 !== 0) CSRW(csr, old & ~v); WX(old);`;
   }
 }

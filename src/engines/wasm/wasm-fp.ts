@@ -1,0 +1,247 @@
+/**
+ * The F/D operations and the FP CSR accesses of WebAssembly regions (wasm-region.ts).
+ *
+ * Moves, sign injection and fcsr accesses are bit operations, lowered completely. Arithmetic
+ * and comparisons are IEEE operations whose meaning (rounding by rm, exception flags) is the FP
+ * library's (fp/softfloat.ts), which the instruction's helper runs. They get a fast path, the
+ * way QEMU's "hardfloat" does: WebAssembly's f64 and f32 operations are IEEE round-to-nearest-
+ * even, so where the rounding mode is RNE, fflags already holds NX (inexact) and the result
+ * lies where no other exception can arise (finite, and for mul/div/sqrt/fma normal), the host's
+ * result is the instruction's and its only possible flag is already set. Everything else (other
+ * rounding modes, the first inexact operation after fflags is cleared, NaNs, infinities,
+ * results near underflow or overflow) calls the helper. Once a program has done one inexact
+ * operation, NX stays set until it clears fflags, so nearly all arithmetic takes the fast path.
+ *
+ * fma has no WebAssembly instruction: the fast path builds the exactly rounded x*y + z from
+ * error-free transformations (Dekker's product, TwoSum) and a round-to-odd step, the same
+ * algorithm as the FP library's fast path (fp/softfloat.ts: fma64n), under its operand ranges.
+ */
+import { FP_CSR_FIELDS } from '../../machine/csr.js';
+import { operand } from '../../isa/riscv/encoding.js';
+import type { CsrOp, FpArith, FpOp } from '../../isa/riscv/typed-ops.js';
+import type { BlockInsn } from '../translator/block-codegen.js';
+import type { Body, OpName } from './wasm-binary.js';
+
+/** What an FP lowering needs from the region it is part of. */
+export interface FpContext {
+  c: Body;
+  /** Memory address of FP register r, and of the fcsr cells (flags, then frm: hart.ts). */
+  fpAt(r: number): number;
+  fcsrAt: number;
+  /** Push X[r] (i64) / pop an i64 into X[r]. */
+  getX(r: number): void;
+  setX(r: number): void;
+  /** Runs the instruction's helper: the slow path. */
+  slow(): void;
+  /** Scratch locals: two i32, one i64, and f64 number k. */
+  i32a: number;
+  i32b: number;
+  i64a: number;
+  f64: (k: number) => number;
+}
+
+/** f64 scratch locals an FP lowering may use. */
+export const FP_LOCALS = 20;
+
+/** Whether the lowering of an operation may call its helper. */
+export const fpHasSlowPath = (op: FpOp | CsrOp) => op.k === 'farith' || op.k === 'fsqrt' || op.k === 'fma' || op.k === 'fcmp';
+
+/** Whether a CSR instruction accesses an FP CSR (which regions lower; other CSRs are left to the interpreter). */
+export const isFpCsr = (i: BlockInsn) => FP_CSR_FIELDS[i.word >>> 20] !== undefined;
+
+const NX = 1;
+const DBL_MAX = Number.MAX_VALUE, MIN_NORMAL64 = 2 ** -1022;
+const FLT_MAX = 3.4028234663852886e38, MIN_NORMAL32 = 2 ** -126;
+const SPLIT = 134217729; // 2^27 + 1 (Veltkamp)
+const BOX = -0x100000000n; // the high word of a NaN-boxed f32: all ones
+const CANON32 = 0x7fc00000;
+
+/** An f64 expression over locals (numbers) and constants, for the error-free transformations. */
+type Expr = number | { c: number } | ['+' | '-' | '*', Expr, Expr];
+const BIN: Record<'+' | '-' | '*', OpName> = { '+': 'f64.add', '-': 'f64.sub', '*': 'f64.mul' };
+
+export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
+  const { c } = x;
+  const rd = operand('rd', 'none', i.word), rs1 = operand('rs1', 'none', i.word), rs2 = operand('rs2', 'none', i.word);
+  const expr = (e: Expr): void => {
+    if (typeof e === 'number') c.get(e);
+    else if (!Array.isArray(e)) c.f64(e.c);
+    else { expr(e[1]); expr(e[2]); c.op(BIN[e[0]]); }
+  };
+  const assign = (l: number, e: Expr) => { expr(e); c.set(l); };
+  /** The f32 in register r as i32 bits: an improperly boxed value reads as the canonical NaN. */
+  const unbox = (r: number) => {
+    c.i32(0).mem('i64.load', 3, x.fpAt(r)).tee(x.i64a).op('i32.wrap_i64').i32(CANON32).get(x.i64a).i64(BOX).op('i64.ge_u', 'select');
+  };
+  /** Register r as a double: an f64, or an f32 widened (exactly). */
+  const load = (r: number, size: 4 | 8) => {
+    if (size === 8) c.i32(0).mem('f64.load', 3, x.fpAt(r));
+    else { unbox(r); c.op('f32.reinterpret_i32', 'f64.promote_f32'); }
+  };
+  /** F[rd] <- the double in local l (for size 4, an f32 value held exactly). */
+  const store = (l: number, size: 4 | 8) => {
+    c.i32(0).get(l);
+    if (size === 8) c.mem('f64.store', 3, x.fpAt(rd));
+    else c.op('f32.demote_f64', 'i32.reinterpret_f32', 'i64.extend_i32_u').i64(BOX).op('i64.or').mem('i64.store', 3, x.fpAt(rd));
+  };
+  /**
+   * The fast path `body` (which leaves to the slow path by `br_if $fp-slow`) when `guard` (an
+   * i32) holds, else the helper.
+   */
+  const fastOrSlow = (guard: (() => void) | undefined, body: () => void) => {
+    if (!guard) { x.slow(); return; }
+    c.open('block', 'fp-done').open('block', 'fp-slow');
+    guard();
+    c.op('i32.eqz').brIf('fp-slow');
+    body();
+    c.br('fp-done');
+    c.end();
+    x.slow();
+    c.end();
+  };
+  /** RNE and NX already set, for an instruction with rm field `rm` (7: frm); undefined when it never holds. */
+  const rneWithNx = (rm: number): (() => void) | undefined => {
+    if (rm === 0) return () => { c.i32(0).mem('i32.load', 2, x.fcsrAt).i32(NX).op('i32.and'); };
+    // frm is the cell after fflags: one 64-bit load holds both.
+    if (rm === 7) return () => { c.i32(0).mem('i64.load', 3, x.fcsrAt).i64(0x700000000n | BigInt(NX)).op('i64.and').i64(NX).op('i64.eq'); };
+    return undefined;
+  };
+  /** Leaves to the slow path unless lo < |v| <= hi (lo <= |v| when `loIncluded`; no lower bound when undefined); NaN fails. */
+  const within = (v: number, lo: number | undefined, hi: number, loIncluded = false) => {
+    const a = x.f64(FP_LOCALS - 1);
+    c.get(v).op('f64.abs').tee(a).f64(hi).op('f64.le');
+    if (lo !== undefined) c.get(a).f64(lo).op(loIncluded ? 'f64.ge' : 'f64.gt', 'i32.and');
+    c.op('i32.eqz').brIf('fp-slow');
+  };
+  const rm = (i.word >>> 12) & 7;
+  const r = x.f64(0), a = x.f64(1), b = x.f64(2);
+
+  switch (op.k) {
+    case 'fmv':
+      if (op.to === 'x') {
+        if (rd !== 0) { c.i32(0).mem(op.size === 8 ? 'i64.load' : 'i64.load32_s', op.size === 8 ? 3 : 2, x.fpAt(rs1)); x.setX(rd); }
+      } else {
+        c.i32(0);
+        x.getX(rs1);
+        if (op.size === 4) c.i64(0xffffffffn).op('i64.and').i64(BOX).op('i64.or');
+        c.mem('i64.store', 3, x.fpAt(rd));
+      }
+      return;
+    case 'fsgnj':
+      if (op.size === 8) {
+        const bits = (reg: number) => c.i32(0).mem('i64.load', 3, x.fpAt(reg));
+        c.i32(0);
+        bits(rs1); c.i64(0x7fffffffffffffffn).op('i64.and');
+        if (op.sign === 'xor') { bits(rs1); bits(rs2); c.op('i64.xor'); } else bits(rs2);
+        if (op.sign === 'negate') c.i64(-1).op('i64.xor');
+        c.i64(-0x8000000000000000n).op('i64.and', 'i64.or').mem('i64.store', 3, x.fpAt(rd));
+      } else {
+        unbox(rs1); c.set(x.i32a);
+        c.i32(0).get(x.i32a).i32(0x7fffffff).op('i32.and');
+        if (op.sign === 'xor') { c.get(x.i32a); unbox(rs2); c.op('i32.xor'); } else unbox(rs2);
+        if (op.sign === 'negate') c.i32(-1).op('i32.xor');
+        c.i32(-0x80000000).op('i32.and', 'i32.or', 'i64.extend_i32_u').i64(BOX).op('i64.or').mem('i64.store', 3, x.fpAt(rd));
+      }
+      return;
+    case 'fcmp':
+      // Without a NaN operand a comparison raises nothing (f32 values compare the same widened).
+      fastOrSlow(() => {
+        load(rs1, op.size); c.tee(a).get(a).op('f64.eq');
+        load(rs2, op.size); c.tee(b).get(b).op('f64.eq', 'i32.and');
+      }, () => {
+        if (rd === 0) return;
+        c.get(a).get(b).op(op.cond === 'eq' ? 'f64.eq' : op.cond === 'lt' ? 'f64.lt' : 'f64.le', 'i64.extend_i32_u');
+        x.setX(rd);
+      });
+      return;
+    case 'farith': case 'fsqrt': {
+      const d = op.size === 8;
+      const [max, minNormal] = d ? [DBL_MAX, MIN_NORMAL64] : [FLT_MAX, MIN_NORMAL32];
+      fastOrSlow(rneWithNx(rm), () => {
+        // Operands in their own format: binary32 arithmetic rounds to binary32 directly.
+        const operand32 = (reg: number) => { unbox(reg); c.op('f32.reinterpret_i32'); };
+        const get = (reg: number) => (d ? c.i32(0).mem('f64.load', 3, x.fpAt(reg)) : operand32(reg));
+        get(rs1);
+        if (op.k === 'fsqrt') c.op(d ? 'f64.sqrt' : 'f32.sqrt');
+        else { get(rs2); c.op(ARITH[op.op][d ? 0 : 1]); }
+        if (!d) c.op('f64.promote_f32');
+        c.set(r);
+        // Sums and differences that are tiny are exact (no underflow): only overflow and NaN matter.
+        if (op.k === 'fsqrt') c.get(r).f64(0).op('f64.gt', 'i32.eqz').brIf('fp-slow');
+        within(r, op.k === 'farith' && (op.op === 'add' || op.op === 'sub') ? undefined : minNormal, max);
+        store(r, op.size);
+      });
+      return;
+    }
+    case 'fma':
+      fastOrSlow(op.size === 8 ? rneWithNx(rm) : undefined, () => fma64(op.negProduct, op.negAddend));
+      return;
+    case 'csr':
+      fpCsr(op);
+      return;
+  }
+
+  /** F[rd] <- (+-)(F[rs1] * F[rs2]) (+-) F[rs3], binary64, RNE, under fma64n's ranges. */
+  function fma64(negProduct: boolean, negAddend: boolean): void {
+    const rs3 = i.word >>> 27;
+    const [X, Y, Z, PH, T, XH, XL, YH, YL, PL, SH, SL, TH, TL, R, E1, V, W, BV] = Array.from({ length: 19 }, (_, k) => x.f64(k));
+    const get = (l: number, reg: number, neg: boolean) => { c.i32(0).mem('f64.load', 3, x.fpAt(reg)); if (neg) c.op('f64.neg'); c.set(l); };
+    get(X, rs1, negProduct); get(Y, rs2, false); get(Z, rs3, negAddend);
+    assign(PH, ['*', X, Y]);
+    // Ranges where the transformations below are exact and no flag but NX can arise.
+    c.get(PH).op('f64.abs').tee(T).f64(2 ** -960).op('f64.ge').get(T).f64(2 ** 990).op('f64.le', 'i32.and');
+    c.get(X).op('f64.abs').f64(2 ** 995).op('f64.lt', 'i32.and').get(Y).op('f64.abs').f64(2 ** 995).op('f64.lt', 'i32.and');
+    c.get(Z).op('f64.abs').f64(2 ** 990).op('f64.le', 'i32.and', 'i32.eqz').brIf('fp-slow');
+    // x*y = ph + pl exactly (Dekker).
+    const split = (v: number, hi: number, lo: number) => {
+      assign(T, ['*', { c: SPLIT }, v]); assign(hi, ['-', T, ['-', T, v]]); assign(lo, ['-', v, hi]);
+    };
+    split(X, XH, XL); split(Y, YH, YL);
+    assign(PL, ['+', ['+', ['+', ['-', ['*', XH, YH], PH], ['*', XH, YL]], ['*', XL, YH]], ['*', XL, YL]]);
+    /** s + e = p + q exactly (TwoSum). */
+    const twoSum = (s: number, e: number, p: number, q: number) => {
+      assign(s, ['+', p, q]); assign(BV, ['-', s, p]); assign(e, ['+', ['-', p, ['-', s, BV]], ['-', q, BV]]);
+    };
+    twoSum(SH, SL, PH, Z);
+    twoSum(TH, TL, SL, PL);
+    twoSum(R, E1, SH, TH);
+    twoSum(V, W, E1, TL);
+    // v = round-to-odd(e1 + tl): an even v with a nonzero remainder w steps one ulp towards w.
+    c.get(W).f64(0).op('f64.ne').get(V).op('i64.reinterpret_f64').tee(x.i64a).i64(1).op('i64.and', 'i64.eqz', 'i32.and').open('if');
+    c.get(x.i64a).i64(1).i64(-1).get(V).f64(0).op('f64.gt').get(W).f64(0).op('f64.gt', 'i32.eq', 'select', 'i64.add', 'f64.reinterpret_i64').set(V);
+    c.end();
+    assign(r, ['+', R, V]);
+    within(r, 2 ** -960, 2 ** 1000, true);
+    store(r, 8);
+  }
+
+  /** An access to fflags, frm or fcsr, through the fields of FP_CSR_FIELDS. */
+  function fpCsr(m: CsrOp): void {
+    const fields = FP_CSR_FIELDS[i.word >>> 20];
+    const cellAt = (cell: number) => x.fcsrAt + 4 * cell;
+    // src, then the old value (read unless csrrw to x0), then the write (unless csrrs/c of zero).
+    if (m.src === 'rs1') { x.getX(rs1); c.op('i32.wrap_i64'); } else c.i32(rs1);
+    c.set(x.i32a);
+    c.i32(0);
+    if (m.op !== 'rw' || rd !== 0) {
+      fields.forEach((f, k) => {
+        c.i32(0).mem('i32.load', 2, cellAt(f.cell)).i32(f.mask).op('i32.and').i32(f.at).op('i32.shl');
+        if (k > 0) c.op('i32.or');
+      });
+      c.op('i32.or');
+    }
+    c.set(x.i32b);
+    if (m.op === 'rw' || rs1 !== 0) {
+      c.get(x.i32a);
+      if (m.op === 'rs') c.get(x.i32b).op('i32.or');
+      if (m.op === 'rc') c.i32(-1).op('i32.xor').get(x.i32b).op('i32.and');
+      c.set(x.i32a);
+      for (const f of fields) c.i32(0).get(x.i32a).i32(f.at).op('i32.shr_u').i32(f.mask).op('i32.and').mem('i32.store', 2, cellAt(f.cell));
+    }
+    if (rd !== 0) { c.get(x.i32b).op('i64.extend_i32_u'); x.setX(rd); }
+  }
+}
+
+const ARITH: Record<FpArith, [OpName, OpName]> = {
+  add: ['f64.add', 'f32.add'], sub: ['f64.sub', 'f32.sub'], mul: ['f64.mul', 'f32.mul'], div: ['f64.div', 'f32.div'],
+};
