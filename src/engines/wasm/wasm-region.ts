@@ -116,13 +116,16 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
     c.i32(pc).set(L_PC).br('exit');
   };
   /**
-   * Control to the block at `pc`: the next case by falling into it, another through the
-   * dispatch loop, else out. (The last case never falls: there is no case after it.)
+   * Control from case k to the block at `pc`: the next case by falling into it (unless
+   * `mayFall` is false: inside an if), a later one by a branch to the end of its `b` block
+   * (which encloses case k's code), an earlier one through the dispatch loop, else out.
    */
-  const goTo = (pc: number, k: number) => {
+  const goTo = (pc: number, k: number, mayFall = true) => {
     const to = caseOf.get(pc);
     if (to === undefined) c.i32(pc).set(L_PC).br('exit');
-    else if (to !== k + 1) c.i32(to).set(L_CASE).br('dispatch');
+    else if (to === k + 1 && mayFall) return;
+    else if (to > k) c.br(`b${to}`);
+    else c.i32(to).set(L_CASE).br('dispatch');
   };
   const value = (b: Operand, i: BlockInsn) => (b === 'rs2' ? getX(field(i, 'rs2')) : c.i64(field(i, b)));
 
@@ -227,7 +230,7 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
         getX(field(last, 'rs2')).op(CONDS[lastOp!.cond]);
         if (selfLoop) { c.brIf('self').end(); goTo(fall, k); }
         else {
-          c.open('if'); goTo(target, -2); c.end();
+          c.open('if'); goTo(target, k, false); c.end();
           goTo(fall, k);
         }
         break;
