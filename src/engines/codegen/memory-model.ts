@@ -25,6 +25,17 @@ export interface LoopModel {
   leave: string;
   /** An extra condition for running the next instruction. */
   keepGoing?: string;
+  /**
+   * Run blockwise (a translator's cold path), the loop also stops after a system instruction,
+   * where the translator's blocks end, so that the block after it is looked up (and counted)
+   * at once rather than interpreted up to the next branch. The process VM's WebAssembly
+   * regions run the fflags/frm accesses of FP library code inline, so there the block after
+   * one is worth finding. The system VM keeps stopping at control transfers only: firmware and
+   * kernels make many CSR accesses whose following blocks are seldom hot, and looking each up
+   * would cost for nothing (boot times to the U-Boot prompt were within this host's noise
+   * either way).
+   */
+  blockEndsAtSystem?: boolean;
 }
 
 export interface MemoryModel {

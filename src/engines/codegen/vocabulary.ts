@@ -131,6 +131,7 @@ export const interpreterVocabulary: Vocabulary = {
  * system call, and every system call leaves the run loop.
  */
 const flatLoop: LoopModel = {
+  blockEndsAtSystem: true,
   enter: 'const pc0 = NUM[0], PCHI = 0; let pc = pc0 >= 0 && pc0 < LIM ? pc0 | 0 : (NUM[3] = pc0, -1), fetchPage = -1;',
   fetchCheck: `if ((pc & -4096) !== fetchPage) {
         if (!(pc >= 0 && pc < LIM && (PERM[pc >>> 12] & 4) !== 0)) M.fetch16(pc === -1 ? NUM[3] : pc);

@@ -74,9 +74,8 @@ export function generateInterpreter(opts: GenerateOptions): string {
   const v = opts.vocabulary, L = opts.loop;
   const illegal = expand('ILLEGAL()', v);
   const locals = `const ${opts.bindings.map((n) => `${n} = C.${n}`).join(', ')};`;
-  // In blockwise mode the run loop also ends after a system instruction, where the translator's blocks end.
-  const system = INSNS.filter((d) => d.flags.system).map((d) => `(i & ${d.mask}) === ${d.match}`).join(' || ');
-  const coldCall = `npc = cold(C, i, raw, pc, len, icount, PCHI); if (BLOCKWISE && (npc !== ((pc + len) | 0) || ${system})) budget = 0`;
+  const system = L.blockEndsAtSystem ? ` || ${INSNS.filter((d) => d.flags.system).map((d) => `(i & ${d.mask}) === ${d.match}`).join(' || ')}` : '';
+  const coldCall = `npc = cold(C, i, raw, pc, len, icount, PCHI); if (BLOCKWISE && (npc !== ((pc + len) | 0)${system})) budget = 0`;
   return `
 const cold = function (C, i, raw, pc, len, icount, PCHI) {
   ${locals}
