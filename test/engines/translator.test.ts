@@ -261,7 +261,9 @@ describe('translator (WebAssembly code)', () => {
     const boxed32 = (v: number) => { const dv = new DataView(new ArrayBuffer(4)); dv.setFloat32(0, v, true); return BigInt(dv.getUint32(0, true)) | -0x100000000n; };
     const QNAN64 = 0x7ff8000000000000n, SNAN64 = 0x7ff0000000000001n, QNAN32 = 0x7fc00000n | -0x100000000n, SNAN32 = 0x7f800001n | -0x100000000n;
     const edgeDoubles = [0, -0, 1, -1, 1.5, 0.1, -3.75, 3, 1 / 3, 1 + 2 ** -52, 1 - 2 ** -53, 2 ** -1022, -1.5 * 2 ** -1022, 5e-324, -(2 ** -1050),
-      2 ** -960, 2 ** -537, 2 ** 990, 1.1 * 2 ** 995, 2 ** 1023, Number.MAX_VALUE, -Number.MAX_VALUE, Infinity, -Infinity];
+      2 ** -960, 2 ** -537, 2 ** 990, 1.1 * 2 ** 995, 2 ** 1023, Number.MAX_VALUE, -Number.MAX_VALUE, Infinity, -Infinity,
+      // the edges of conversions to integers: ties, and the limits of each integer type
+      2.5, -0.5, 2 ** 31 - 0.5, -(2 ** 31) - 0.5, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 63, -(2 ** 63), 2 ** 64, 1e300 / 1e290, 2 ** -140];
     const edgeFloats = [0, -0, 1, -1, 1.5, 0.1, -3.75, 3, 1 / 3, 2 ** -126, -1.5 * 2 ** -126, 2 ** -149, 2 ** -140, 2 ** 127, 3.4028234663852886e38, -3.4028234663852886e38, Infinity, -Infinity];
     let seed = 0x1234567;
     const rand = (n: number) => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
@@ -274,8 +276,11 @@ describe('translator (WebAssembly code)', () => {
     // fma operands whose exact result lies on, or just off, a midpoint between two doubles (ties to even, and the round-to-odd step).
     const t = 1 + 2 ** -30, z = 2 ** -53 - 2 ** -60;
     const ties = [[t, t, z], [t, t, z + 2 ** -110], [t, t, z - 2 ** -110], [-t, t, -z], [t, -t, -z - 2 ** -110], [t, t, -1], [3, 1 / 3, -1]].map((v) => v.map(bits64));
-    const fdefs = INSNS.filter((d) => d.op && ['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv'].includes(d.op.k));
-    assert.equal(fdefs.length, 34);
+    // integer operands of conversions to FP: the limits of exact conversion (2^24, 2^53) and of each type
+    const ints = [0n, 1n, -1n, 7n, 1n << 24n, (1n << 24n) + 1n, -(1n << 24n) - 1n, 0x7fffffffn, -0x80000000n, 0xffffffffn, 0x1_0000_0001n,
+      1n << 53n, (1n << 53n) + 1n, -(1n << 53n) - 1n, 0x7fffffffffffffffn, -0x8000000000000000n, 0x123456789abcdefn];
+    const fdefs = INSNS.filter((d) => d.op && ['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv', 'f2i', 'i2f', 'f2f'].includes(d.op.k));
+    assert.equal(fdefs.length, 52);
     const OPERANDS = 0x20000, RESULTS = 0x40000, COUNT = 0x3f000; // x5, x6: moving bases; x9: fcsr setting
     const fld = (rd: number, rs1: number, imm: number) => encI(0x07, 3, rd, rs1, imm);
     const fsd = (rs1: number, rs2: number, imm: number) => encS(0x27, 3, rs1, rs2, imm);
@@ -287,15 +292,18 @@ describe('translator (WebAssembly code)', () => {
     for (const d of fdefs) {
       const op = d.op!;
       const size = 'size' in op ? op.size : 8;
-      const hasRm = op.k === 'farith' || op.k === 'fsqrt' || op.k === 'fma';
+      const hasRm = /\brm\b/.test(d.args);
       const pool = pools[size as 4 | 8];
       const tuples: bigint[][] = [];
       if (op.k === 'fma') {
         for (let k = 0; k < 300; k++) tuples.push([pool[rand(pool.length)], pool[rand(pool.length)], pool[rand(pool.length)]]);
         if (size === 8) tuples.push(...ties);
-      } else if (op.k === 'fsqrt' || op.k === 'fmv') pool.forEach((a) => tuples.push([a, a, a]));
+      } else if (op.k === 'i2f' || (op.k === 'fmv' && op.to === 'f')) [...ints, ...pool].forEach((a) => tuples.push([a, a, a]));
+      else if (op.k === 'f2f') [...pools[4], ...pools[8]].forEach((a) => tuples.push([a, a, a]));
+      else if (op.k === 'fsqrt' || op.k === 'fmv' || op.k === 'f2i') pool.forEach((a) => tuples.push([a, a, a]));
       else pool.forEach((a) => pool.forEach((b) => tuples.push([a, b, b])));
-      for (const rm of hasRm ? [7, 0, 2] : [0]) {
+      // (conversions to integers have a WebAssembly rounding for four of the modes)
+      for (const rm of !hasRm ? [0] : op.k === 'f2i' ? [7, 0, 1, 2, 3, 4] : [7, 0, 2]) {
         // f4/x4 <- op(f1/x1, f2, f3), in the fields the encoding leaves free
         const word = (d.match | (((4 << 7) | (rm << 12) | (1 << 15) | (2 << 20) | (3 << 27)) & ~d.mask)) | 0;
         // for each setting (x8 walks them, x11 counts them): for each tuple (x5 walks them, x10 counts them):
@@ -306,7 +314,7 @@ describe('translator (WebAssembly code)', () => {
           addi(8, 8, 8), addi(11, 11, -1), bne(11, 0, -4 * (inner.length + 6)), ECALL];
         const run = (backend: Backend | 'interp') => {
           const { hart, mem, jit } = machineOn(code, { backend: backend === 'interp' ? 'js' : backend });
-          mem.protect(OPERANDS, 0x80000, PROT_R | PROT_W | MAPPED);
+          mem.protect(OPERANDS, 0xc0000, PROT_R | PROT_W | MAPPED);
           tuples.forEach((v, k) => v.forEach((x, j) => mem.dv.setBigInt64(OPERANDS + 24 * k + 8 * j, x, true)));
           SETTINGS.forEach((v, k) => mem.dv.setBigInt64(COUNT + 8 * k, BigInt(v), true));
           hart.x[8] = BigInt(COUNT); hart.x[6] = BigInt(RESULTS); hart.x[11] = BigInt(SETTINGS.length); hart.x[12] = BigInt(tuples.length);

@@ -44,7 +44,7 @@ export interface FpContext {
 export const FP_LOCALS = 20;
 
 /** Whether the lowering of an operation may call its helper. */
-export const fpHasSlowPath = (op: FpOp | CsrOp) => op.k === 'farith' || op.k === 'fsqrt' || op.k === 'fma' || op.k === 'fcmp';
+export const fpHasSlowPath = (op: FpOp | CsrOp) => op.k !== 'fsgnj' && op.k !== 'fmv' && op.k !== 'csr';
 
 /** Whether a CSR instruction accesses an FP CSR (which regions lower; other CSRs are left to the interpreter). */
 export const isFpCsr = (i: BlockInsn) => FP_CSR_FIELDS[i.word >>> 20] !== undefined;
@@ -99,11 +99,21 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
     x.slow();
     c.end();
   };
-  /** RNE and NX already set, for an instruction with rm field `rm` (7: frm); undefined when it never holds. */
-  const rneWithNx = (rm: number): (() => void) | undefined => {
-    if (rm === 0) return () => { c.i32(0).mem('i32.load', 2, x.fcsrAt).i32(NX).op('i32.and'); };
+  /**
+   * RNE and NX already set (or RNE alone, `nx` false), for an instruction with rm field `rm`
+   * (7: frm); undefined when it never holds.
+   */
+  const rneWithNx = (rm: number, nx = true): (() => void) | undefined => {
+    const flag = nx ? NX : 0;
+    if (rm === 0) return () => (nx ? c.i32(0).mem('i32.load', 2, x.fcsrAt).i32(NX).op('i32.and') : c.i32(1));
     // frm is the cell after fflags: one 64-bit load holds both.
-    if (rm === 7) return () => { c.i32(0).mem('i64.load', 3, x.fcsrAt).i64(0x700000000n | BigInt(NX)).op('i64.and').i64(NX).op('i64.eq'); };
+    if (rm === 7) return () => { c.i32(0).mem('i64.load', 3, x.fcsrAt).i64(0x700000000n | BigInt(flag)).op('i64.and').i64(flag).op('i64.eq'); };
+    return undefined;
+  };
+  /** The rounding mode rm (7: frm) is a valid one (5 and 6 are illegal instructions); undefined when it never is. */
+  const rmValid = (): (() => void) | undefined => {
+    if (rm <= 4) return () => c.i32(1);
+    if (rm === 7) return () => { c.i32(0).mem('i32.load', 2, x.fcsrAt + 4).i32(5).op('i32.lt_u'); };
     return undefined;
   };
   /** Leaves to the slow path unless lo < |v| <= hi (lo <= |v| when `loIncluded`; no lower bound when undefined); NaN fails. */
@@ -178,6 +188,54 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
       return;
     case 'csr':
       fpCsr(op);
+      return;
+    case 'f2i': {
+      // The integral value r of the source in rm's direction, when it is in range and either
+      // the source itself (exact) or NX is already set. RMM has no WebAssembly rounding.
+      const ROUND: Record<number, OpName> = { 0: 'f64.nearest', 1: 'f64.trunc', 2: 'f64.floor', 3: 'f64.ceil' };
+      const round = rm === 7 ? 'f64.nearest' : ROUND[rm];
+      const [lo, hi] = { w: [-(2 ** 31), 2 ** 31 - 1], wu: [0, 2 ** 32 - 1], l: [-(2 ** 63), 2 ** 63 - 1024], lu: [0, 2 ** 64 - 2048] }[op.int];
+      fastOrSlow(round && (rm === 7 ? rneWithNx(7, false) : () => c.i32(1)), () => {
+        load(rs1, op.size); c.tee(a).op(round).tee(r).f64(lo).op('f64.ge').get(r).f64(hi).op('f64.le', 'i32.and');
+        c.get(r).get(a).op('f64.eq').i32(0).mem('i32.load', 2, x.fcsrAt).i32(NX).op('i32.and', 'i32.or', 'i32.and', 'i32.eqz').brIf('fp-slow');
+        if (rd === 0) return;
+        c.get(r).op(op.int === 'lu' ? 'i64.trunc_f64_u' : 'i64.trunc_f64_s');
+        if (op.int === 'wu') c.op('i32.wrap_i64', 'i64.extend_i32_s');
+        x.setX(rd);
+      });
+      return;
+    }
+    case 'i2f': {
+      // Integers of at most 53 (f64) or 24 (f32) bits convert exactly, in any valid rounding mode.
+      const bound = op.size === 8 ? 2n ** 53n : 2n ** 24n;
+      fastOrSlow(rmValid(), () => {
+        x.getX(rs1);
+        if (op.int === 'w') c.op('i32.wrap_i64', 'i64.extend_i32_s');
+        if (op.int === 'wu') c.i64(0xffffffffn).op('i64.and');
+        c.tee(x.i64a);
+        if (op.int === 'lu' || op.int === 'wu') c.i64(bound).op('i64.le_u');
+        else c.i64(bound).op('i64.add').i64(2n * bound).op('i64.le_u'); // -bound <= v <= bound
+        c.op('i32.eqz').brIf('fp-slow');
+        c.get(x.i64a).op('f64.convert_i64_s').set(r);
+        store(r, op.size);
+      });
+      return;
+    }
+    case 'f2f':
+      fastOrSlow(rmValid(), () => {
+        if (op.size === 8) {
+          // fcvt.d.s: exact, unless a NaN (canonical result, NV for a signalling one)
+          load(rs1, 4); c.tee(r).get(r).op('f64.eq', 'i32.eqz').brIf('fp-slow');
+        } else {
+          // fcvt.s.d: exact when the double is an f32 value; else RNE with NX set, a normal f32 result
+          c.i32(0).mem('f64.load', 3, x.fpAt(rs1)).tee(a).op('f32.demote_f64', 'f64.promote_f32').tee(r).get(a).op('f64.eq').open('if').else();
+          (rneWithNx(rm) ?? (() => c.i32(0)))();
+          c.op('i32.eqz').brIf('fp-slow');
+          within(r, MIN_NORMAL32, FLT_MAX);
+          c.end();
+        }
+        store(r, op.size);
+      });
       return;
   }
 

@@ -68,7 +68,7 @@ const xLocal = (r: number) => L_D + r;
 const I32_LOCALS = 6, I64_LOCALS = 5 + 31;
 const fLocal = (k: number) => xLocal(32) + k;
 
-const FP_KINDS = new Set<string>(['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv', 'csr']);
+const FP_KINDS = new Set<string>(['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv', 'f2i', 'i2f', 'f2f', 'csr']);
 const isFpOp = (op: TypedOp): op is FpOp | CsrOp => FP_KINDS.has(op.k);
 
 const M32 = 0xffffffffn;
@@ -289,10 +289,11 @@ function registersOf(i: BlockInsn, read: Set<number>, written: Set<number>, help
     case 'store': case 'branch': use(field(i, 'rs1')); use(field(i, 'rs2')); break;
     case 'jalr': use(field(i, 'rs1')); def(field(i, 'rd')); break;
     case 'lui': case 'auipc': case 'jal': def(field(i, 'rd')); break;
-    case 'fcmp': def(field(i, 'rd')); break;
+    case 'fcmp': case 'f2i': def(field(i, 'rd')); break;
+    case 'i2f': use(field(i, 'rs1')); break;
     case 'fmv': if (op.to === 'x') def(field(i, 'rd')); else use(field(i, 'rs1')); break;
     case 'csr': if (op.src === 'rs1') use(field(i, 'rs1')); def(field(i, 'rd')); break;
-    case 'nop': case 'farith': case 'fsqrt': case 'fma': case 'fsgnj': break;
+    case 'nop': case 'farith': case 'fsqrt': case 'fma': case 'fsgnj': case 'f2f': break;
   }
 }
 

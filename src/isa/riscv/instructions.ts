@@ -40,7 +40,7 @@
  *                 (a user-mode process VM raises illegal instruction)
  */
 import { pattern, type ImmFormat } from './encoding.js';
-import { jsTemplate, type AccessSize, type Cond, type CsrOp, type FpArith, type FpCond, type FpSize, type Op32, type Op64, type TypedOp } from './typed-ops.js';
+import { jsTemplate, type AccessSize, type Cond, type CsrOp, type FpArith, type FpCond, type FpSize, type IntKind, type Op32, type Op64, type TypedOp } from './typed-ops.js';
 export type { ImmFormat };
 
 export type Ext = 'I' | 'M' | 'A' | 'F' | 'D' | 'Zicsr' | 'Zifencei' | 'Priv';
@@ -248,26 +248,13 @@ fpBoth(({ ext, fmt, sfx, R: F, W, bits, size }) => {
   cmp('flt', '001', 'lt');
   cmp('fle', '000', 'le');
   def(`fclass.${sfx}`, ext, `11100${fmt} 00000 ..... 001 ..... 1010011`, 'none', 'rd,frs1', `WX32(SF.class${bits}(${F}(rs1)))`, fp);
-  // FP -> integer: rs2 selects w / wu / l / lu
-  // f64 sources are read as doubles (FDN): every f64 value is one, and a NaN converts like any NaN.
-  const toInt = (name: string, sel: string, fn: string, w: string) =>
-    def(`fcvt.${name}.${sfx}`, ext, `11000${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'rd,frs1,rm', bits === '64'
-      ? `${w}(SF.${fn}(FDN(rs1), RM(), FST))` : `${w}(SF.cvt_${name}_${sfx}(${F}(rs1), RM(), FST))`, fp);
-  toInt('w', '00000', 'toI32', 'WX32');
-  toInt('wu', '00001', 'toU32', 'WX32');
-  toInt('l', '00010', 'toI64', 'WX');
-  toInt('lu', '00011', 'toU64', 'WX');
-  // A 32-bit integer is exactly an f64: no rounding, no flags (the rounding mode must still be valid).
-  const fromInt = (name: string, sel: string, src: string) =>
-    def(`fcvt.${sfx}.${name}`, ext, `11010${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'frd,rs1,rm', bits === '64' && name.startsWith('w')
-      ? `RM(); WFDN(${src})` : `${W}(SF.cvt_${sfx}_${name}(${src}, RM(), FST))`, fp);
-  fromInt('w', '00000', 'XLO(rs1)');
-  fromInt('wu', '00001', 'XLO(rs1) >>> 0');
-  fromInt('l', '00010', 'X[rs1]');
-  fromInt('lu', '00011', 'X[rs1]');
+  // FP <-> integer: rs2 selects w / wu / l / lu
+  const ints: [IntKind, string][] = [['w', '00000'], ['wu', '00001'], ['l', '00010'], ['lu', '00011']];
+  for (const [int, sel] of ints) def(`fcvt.${int}.${sfx}`, ext, `11000${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'rd,frs1,rm', { k: 'f2i', size, int }, fp);
+  for (const [int, sel] of ints) def(`fcvt.${sfx}.${int}`, ext, `11010${fmt} ${sel} ..... ... ..... 1010011`, 'none', 'frd,rs1,rm', { k: 'i2f', size, int }, fp);
 });
-def('fcvt.s.d', 'D', '0100000 00001 ..... ... ..... 1010011', 'none', 'frd,frs1,rm', 'WFS(SF.cvt_s_d(FD(rs1), RM(), FST))', fp);
-def('fcvt.d.s', 'D', '0100001 00000 ..... ... ..... 1010011', 'none', 'frd,frs1,rm', 'RM(); WFD(SF.cvt_d_s(FS(rs1), FST))', fp);
+def('fcvt.s.d', 'D', '0100000 00001 ..... ... ..... 1010011', 'none', 'frd,frs1,rm', { k: 'f2f', size: 4 }, fp);
+def('fcvt.d.s', 'D', '0100001 00000 ..... ... ..... 1010011', 'none', 'frd,frs1,rm', { k: 'f2f', size: 8 }, fp);
 def('fmv.x.w', 'F', '1110000 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', { k: 'fmv', size: 4, to: 'x' }, fp);
 def('fmv.w.x', 'F', '1111000 00000 ..... 000 ..... 1010011', 'none', 'frd,rs1', { k: 'fmv', size: 4, to: 'f' }, fp);
 def('fmv.x.d', 'D', '1110001 00000 ..... 000 ..... 1010011', 'none', 'rd,frs1', { k: 'fmv', size: 8, to: 'x' }, fp);

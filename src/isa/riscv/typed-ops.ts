@@ -67,7 +67,19 @@ export type FpOp =
   /** rd <- frs1 cond frs2 (0 or 1); a NaN operand gives 0 and raises NV (eq: signalling NaNs only) */
   | { k: 'fcmp'; size: FpSize; cond: FpCond }
   /** to 'x': rd <- the low `size` bytes of frs1, sign-extended; to 'f': frd <- those of rs1 (4: NaN-boxed) */
-  | { k: 'fmv'; size: FpSize; to: 'x' | 'f' };
+  | { k: 'fmv'; size: FpSize; to: 'x' | 'f' }
+  /**
+   * rd <- frs1 rounded by rm to an integer `int`, saturating (NV) out of range or for NaN,
+   * NX when inexact; a 32-bit result (w, wu) is sign-extended
+   */
+  | { k: 'f2i'; size: FpSize; int: IntKind }
+  /** frd <- the integer `int` in rs1 (w, wu: its low word), rounded by rm */
+  | { k: 'i2f'; size: FpSize; int: IntKind }
+  /** frd <- frs1 in the other format: `size` is the result's (8: fcvt.d.s, exact; 4: fcvt.s.d, rounded by rm) */
+  | { k: 'f2f'; size: FpSize };
+
+/** The integer of a conversion: 32-bit signed, 32-bit unsigned, 64-bit signed, 64-bit unsigned. */
+export type IntKind = 'w' | 'wu' | 'l' | 'lu';
 
 /**
  * Zicsr: rd <- the CSR's old value; the CSR <- src ('rw'), old | src ('rs'), old & ~src ('rc'),
@@ -148,7 +160,7 @@ function condition(cond: Cond): string {
 /** The statement template (instructions.ts's vocabulary) of a typed operation. */
 export function jsTemplate(m: TypedOp): string {
   switch (m.k) {
-    case 'farith': case 'fsqrt': case 'fma': case 'fsgnj': case 'fcmp': case 'fmv': return fpTemplate(m);
+    case 'farith': case 'fsqrt': case 'fma': case 'fsgnj': case 'fcmp': case 'fmv': case 'f2i': case 'i2f': case 'f2f': return fpTemplate(m);
     case 'csr': return csrTemplate(m);
     case 'op': return op64(m.op, m.b);
     case 'opw': return op32(m.op, m.b);
@@ -197,8 +209,22 @@ function fpTemplate(m: FpOp): string {
     case 'fmv':
       if (m.to === 'x') return d ? 'WXW(FLO(rs1), FHI(rs1))' : 'WX32(FLO(rs1))';
       return d ? 'WFDW(XLO(rs1), XHI(rs1))' : 'WFS(XLO(rs1))';
+    case 'f2i': {
+      const write = m.int === 'w' || m.int === 'wu' ? 'WX32' : 'WX';
+      // f64 sources are read as doubles (FDN): every f64 value is one, and a NaN converts like any NaN.
+      return d ? `${write}(SF.${TO_INT[m.int]}(FDN(rs1), RM(), FST))` : `${write}(SF.cvt_${m.int}_s(FS(rs1), RM(), FST))`;
+    }
+    case 'i2f': {
+      const src = { w: 'XLO(rs1)', wu: 'XLO(rs1) >>> 0', l: 'X[rs1]', lu: 'X[rs1]' }[m.int];
+      // A 32-bit integer is exactly an f64: no rounding, no flags (the rounding mode must still be valid).
+      if (d && (m.int === 'w' || m.int === 'wu')) return `RM(); WFDN(${src})`;
+      return `${d ? 'WFD' : 'WFS'}(SF.cvt_${d ? 'd' : 's'}_${m.int}(${src}, RM(), FST))`;
+    }
+    case 'f2f': return d ? 'RM(); WFD(SF.cvt_d_s(FS(rs1), FST))' : 'WFS(SF.cvt_s_d(FD(rs1), RM(), FST))';
   }
 }
+
+const TO_INT: Record<IntKind, string> = { w: 'toI32', wu: 'toU32', l: 'toI64', lu: 'toU64' };
 
 function csrTemplate(m: CsrOp): string {
   const v = `const v = ${m.src === 'rs1' ? 'X[rs1]' : 'BigInt(rs1)'};`;
