@@ -253,7 +253,6 @@ export class Translator implements Engine {
         if (r !== undefined && r.backend === 'wasm') {
           // The WebAssembly dispatcher goes on from region to region while the jump cache hits.
           const { cells } = this;
-          cells[DISPATCH_CELLS.calls] = 0;
           const next = this.dispatch!(lo, budget - count);
           const done = cells[DISPATCH_CELLS.retired];
           entries += cells[DISPATCH_CELLS.calls];

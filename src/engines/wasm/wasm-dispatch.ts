@@ -47,7 +47,7 @@ export const jumpCacheIndex = (pc: number, mask: number) => ((pc >>> 1) ^ (pc >>
 /** Folding in the page number spreads code at the same offset of different pages over the sets. */
 const JC_FOLD = 12;
 
-const L_PC = 0, L_BUDGET = 1, L_DONE = 2, L_H = 3, L_SLOT = 4, L_R = 5, L_NEXT = 6;
+const L_PC = 0, L_BUDGET = 1, L_DONE = 2, L_H = 3, L_SLOT = 4, L_R = 5, L_NEXT = 6, L_CALLS = 7, L_LAST = 8;
 
 export function wasmDispatcher(l: DispatchLayout): Uint8Array<ArrayBuffer> {
   const c = new Body();
@@ -63,13 +63,16 @@ export function wasmDispatcher(l: DispatchLayout): Uint8Array<ArrayBuffer> {
   c.get(L_BUDGET).get(L_DONE).op('i32.sub').tee(L_R).i32(l.callBudget).get(L_R).i32(l.callBudget).op('i32.lt_s', 'select');
   c.get(L_SLOT).callIndirect().set(L_NEXT);
   c.i32(0).mem('i32.load', 2, cell(DISPATCH_CELLS.regionRetired)).tee(L_R).get(L_DONE).op('i32.add').set(L_DONE);
-  c.i32(0).get(L_SLOT).mem('i32.store', 2, cell(DISPATCH_CELLS.lastSlot));
-  c.i32(0).i32(0).mem('i32.load', 2, cell(DISPATCH_CELLS.calls)).i32(1).op('i32.add').mem('i32.store', 2, cell(DISPATCH_CELLS.calls));
+  c.get(L_CALLS).i32(1).op('i32.add').set(L_CALLS);
+  c.get(L_SLOT).set(L_LAST);
   c.get(L_NEXT).set(L_PC);
   c.get(L_R).op('i32.eqz').brIf('out');
   c.get(L_DONE).get(L_BUDGET).op('i32.lt_s').brIf('next');
   c.end().end();
+  // What JavaScript reads afterwards is stored once, on the way out.
   c.i32(0).get(L_DONE).mem('i32.store', 2, cell(DISPATCH_CELLS.retired));
+  c.i32(0).get(L_LAST).mem('i32.store', 2, cell(DISPATCH_CELLS.lastSlot));
+  c.i32(0).get(L_CALLS).mem('i32.store', 2, cell(DISPATCH_CELLS.calls));
   c.get(L_PC);
-  return moduleBytes({ pages: l.pages, params: 2, locals: [[5, T_I32]], table: { callParams: 3 } }, c);
+  return moduleBytes({ pages: l.pages, params: 2, locals: [[7, T_I32]], table: { callParams: 3 } }, c);
 }
