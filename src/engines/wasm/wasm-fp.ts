@@ -1,16 +1,18 @@
 /**
  * The F/D operations and the FP CSR accesses of WebAssembly regions (wasm-region.ts).
  *
- * Moves, sign injection and fcsr accesses are bit operations, lowered completely. Arithmetic
- * and comparisons are IEEE operations whose meaning (rounding by rm, exception flags) is the FP
- * library's (fp/softfloat.ts), which the instruction's helper runs. They get a fast path, the
- * way QEMU's "hardfloat" does: WebAssembly's f64 and f32 operations are IEEE round-to-nearest-
- * even, so where the rounding mode is RNE, fflags already holds NX (inexact) and the result
- * lies where no other exception can arise (finite, and for mul/div/sqrt/fma normal), the host's
- * result is the instruction's and its only possible flag is already set. Everything else (other
- * rounding modes, the first inexact operation after fflags is cleared, NaNs, infinities,
- * results near underflow or overflow) calls the helper. Once a program has done one inexact
- * operation, NX stays set until it clears fflags, so nearly all arithmetic takes the fast path.
+ * Moves, sign injection and fcsr accesses are bit operations, lowered completely. Arithmetic,
+ * comparisons and conversions are IEEE operations whose meaning (rounding by rm, exception
+ * flags) is the FP library's (fp/softfloat.ts), which the instruction's helper runs. They get a
+ * fast path, the way QEMU's "hardfloat" does: WebAssembly's f64 and f32 operations are IEEE
+ * round-to-nearest-even, so where the rounding mode is RNE, fflags already holds NX (inexact)
+ * and the result lies where no other exception can arise (finite, and for mul/div/sqrt/fma
+ * normal), the host's result is the instruction's and its only possible flag is already set.
+ * An exact result (a comparison without NaNs, most conversions) needs neither. Everything else
+ * (other rounding modes, the first inexact operation after fflags is cleared, NaNs,
+ * infinities, results near underflow or overflow) calls the helper. Once a program has done one
+ * inexact operation, NX stays set until it clears fflags, so nearly all arithmetic takes the
+ * fast path.
  *
  * fma has no WebAssembly instruction: the fast path builds the exactly rounded x*y + z from
  * error-free transformations (Dekker's product, TwoSum) and a round-to-odd step, the same
@@ -193,9 +195,12 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
       // The integral value r of the source in rm's direction, when it is in range and either
       // the source itself (exact) or NX is already set. RMM has no WebAssembly rounding.
       const ROUND: Record<number, OpName> = { 0: 'f64.nearest', 1: 'f64.trunc', 2: 'f64.floor', 3: 'f64.ceil' };
+      // (a dynamic rm takes the fast path when frm is RNE)
       const round = rm === 7 ? 'f64.nearest' : ROUND[rm];
+      // The integer type's range; 2^63 - 1024 and 2^64 - 2048 are the largest doubles below 2^63 and 2^64.
       const [lo, hi] = { w: [-(2 ** 31), 2 ** 31 - 1], wu: [0, 2 ** 32 - 1], l: [-(2 ** 63), 2 ** 63 - 1024], lu: [0, 2 ** 64 - 2048] }[op.int];
-      fastOrSlow(round && (rm === 7 ? rneWithNx(7, false) : () => c.i32(1)), () => {
+      const guard = round === undefined ? undefined : rm === 7 ? rneWithNx(7, false) : () => c.i32(1);
+      fastOrSlow(guard, () => {
         load(rs1, op.size); c.tee(a).op(round).tee(r).f64(lo).op('f64.ge').get(r).f64(hi).op('f64.le', 'i32.and');
         c.get(r).get(a).op('f64.eq').i32(0).mem('i32.load', 2, x.fcsrAt).i32(NX).op('i32.and', 'i32.or', 'i32.and', 'i32.eqz').brIf('fp-slow');
         if (rd === 0) return;
