@@ -16,6 +16,7 @@ import { translateForCheck } from '../../src/engines/translator/block-codegen.js
 import { FLAT_MODEL } from '../../src/engines/codegen/vocabulary.js';
 import { SYSTEM_MODEL } from '../../src/engines/codegen/system-vocabulary.js';
 import { INSNS } from '../../src/isa/riscv/instructions.js';
+import { isFpOp } from '../../src/isa/riscv/typed-ops.js';
 import { encI, encR, encS } from '../../src/isa/riscv/encoding.js';
 import { add, addi, bne, CODE_AT, DATA_AT, ECALL, flatMachine, ld, lui, lw, sd, sw } from '../support/asm.js';
 import { REPO, runProcess, UNIVM } from '../support/repo.js';
@@ -279,7 +280,7 @@ describe('translator (WebAssembly code)', () => {
     // integer operands of conversions to FP: the limits of exact conversion (2^24, 2^53) and of each type
     const ints = [0n, 1n, -1n, 7n, 1n << 24n, (1n << 24n) + 1n, -(1n << 24n) - 1n, 0x7fffffffn, -0x80000000n, 0xffffffffn, 0x1_0000_0001n,
       1n << 53n, (1n << 53n) + 1n, -(1n << 53n) - 1n, 0x7fffffffffffffffn, -0x8000000000000000n, 0x123456789abcdefn];
-    const fdefs = INSNS.filter((d) => d.op && ['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv', 'f2i', 'i2f', 'f2f'].includes(d.op.k));
+    const fdefs = INSNS.filter((d) => d.op && isFpOp(d.op));
     assert.equal(fdefs.length, 52);
     const OPERANDS = 0x20000, RESULTS = 0x40000, COUNT = 0x3f000; // x5, x6: moving bases; x9: fcsr setting
     const fld = (rd: number, rs1: number, imm: number) => encI(0x07, 3, rd, rs1, imm);

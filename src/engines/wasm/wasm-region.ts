@@ -3,8 +3,8 @@
  * backend of the translator (translator.ts), for the process VM. WebAssembly has the 64-bit
  * integers JavaScript lacks, so each instruction with a typed meaning (isa/riscv/typed-ops.ts:
  * RV64IM, F/D and fcsr accesses; wasm-fp.ts lowers the FP ones) becomes a few native
- * instructions; the others call helpers (wasmKind). V8 compiles the module at once (Liftoff) and optimizes it in the background,
- * without JavaScript's warm-up.
+ * instructions; the others call helpers (wasmKind). V8 compiles the module at once (Liftoff)
+ * and optimizes it in the background, without JavaScript's warm-up.
  *
  * The function works on one WebAssembly memory holding guest RAM at [0, lim), the page
  * permission bytes at `permOffset` and the hart's registers at `hartOffset` (memory.ts:
@@ -17,7 +17,7 @@
  * hart's first engine cell (hart.ts: HART_LAYOUT.engineCells).
  */
 import { operand } from '../../isa/riscv/encoding.js';
-import type { CsrOp, FpOp, IntOp, Op32, Op64, Operand, TypedOp } from '../../isa/riscv/typed-ops.js';
+import { isFpOp, type CsrOp, type FpOp, type IntOp, type Op32, type Op64, type Operand, type TypedOp } from '../../isa/riscv/typed-ops.js';
 import { HART_LAYOUT } from '../../machine/hart.js';
 import { CODE, PAGE_SHIFT, PROT_R, PROT_W } from '../../machine/memory.js';
 import type { BlockInsn } from '../translator/block-codegen.js';
@@ -34,8 +34,8 @@ export interface WasmLayout {
 }
 
 /**
- * How a region runs an instruction: its typed meaning in WebAssembly ('op'; FP arithmetic and
- * comparisons with their helper as the slow path: wasm-fp.ts); a call to a JavaScript helper
+ * How a region runs an instruction: its typed meaning in WebAssembly ('op'; FP arithmetic,
+ * comparisons and conversions with their helper as the slow path: wasm-fp.ts); a call to a JavaScript helper
  * that runs its meaning against the register file ('helper': the other FP instructions and the
  * atomics); or not at all ('leave': the system instructions, which end their block, are left to
  * the interpreter: ecall, fence.i, and CSR accesses other than fflags/frm/fcsr, such as instret,
@@ -51,7 +51,7 @@ export function wasmKind(i: BlockInsn): 'op' | 'helper' | 'leave' {
 /** Whether the region calls the instruction's helper: always, or on the slow path of its typed operation. */
 function callsHelper(i: BlockInsn): boolean {
   const kind = wasmKind(i), op = i.def.op;
-  return kind === 'helper' || (kind === 'op' && op !== undefined && isFpOp(op) && fpHasSlowPath(op));
+  return kind === 'helper' || (kind === 'op' && op !== undefined && loweredByFp(op) && fpHasSlowPath(op));
 }
 
 /** Whether a region can hold the block: one that starts with a system instruction would leave at once. */
@@ -68,8 +68,8 @@ const xLocal = (r: number) => L_D + r;
 const I32_LOCALS = 6, I64_LOCALS = 5 + 31;
 const fLocal = (k: number) => xLocal(32) + k;
 
-const FP_KINDS = new Set<string>(['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv', 'f2i', 'i2f', 'f2f', 'csr']);
-const isFpOp = (op: TypedOp): op is FpOp | CsrOp => FP_KINDS.has(op.k);
+/** The operations wasm-fp.ts lowers: F/D ones and CSR accesses (those a region runs are fcsr ones). */
+const loweredByFp = (op: TypedOp): op is FpOp | CsrOp => isFpOp(op) || op.k === 'csr';
 
 const M32 = 0xffffffffn;
 const MIN64 = -(1n << 63n);
@@ -164,7 +164,7 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
       };
       if (kind === 'helper') { callHelper(); return; }
       const op = i.def.op!, rd = field(i, 'rd');
-      if (isFpOp(op)) {
+      if (loweredByFp(op)) {
         lowerFp({
           c, fpAt, fcsrAt: layout.hartOffset + HART_LAYOUT.fcsr, getX, setX, slow: callHelper,
           i32a: L_A32, i32b: L_B32, i64a: L_A, f64: fLocal,

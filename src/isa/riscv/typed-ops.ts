@@ -90,6 +90,10 @@ export type CsrOp = { k: 'csr'; op: 'rw' | 'rs' | 'rc'; src: 'rs1' | 'zimm' };
 
 export type TypedOp = IntOp | FpOp | CsrOp;
 
+const FP_KINDS = new Set<TypedOp['k']>(['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv', 'f2i', 'i2f', 'f2f']);
+/** Whether a typed operation is an F/D one (FpOp). */
+export const isFpOp = (m: TypedOp): m is FpOp => FP_KINDS.has(m.k);
+
 // ---------------------------------------------------------------- the word-pair lowering
 
 /** Low and high word of the second operand (an immediate is sign-extended: imm >> 31 is its high word). */
@@ -159,8 +163,8 @@ function condition(cond: Cond): string {
 
 /** The statement template (instructions.ts's vocabulary) of a typed operation. */
 export function jsTemplate(m: TypedOp): string {
+  if (isFpOp(m)) return fpTemplate(m);
   switch (m.k) {
-    case 'farith': case 'fsqrt': case 'fma': case 'fsgnj': case 'fcmp': case 'fmv': case 'f2i': case 'i2f': case 'f2f': return fpTemplate(m);
     case 'csr': return csrTemplate(m);
     case 'op': return op64(m.op, m.b);
     case 'opw': return op32(m.op, m.b);
