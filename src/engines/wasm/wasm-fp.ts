@@ -155,6 +155,16 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
         c.i32(-0x80000000).op('i32.and', 'i32.or', 'i64.extend_i32_u').i64(BOX).op('i64.or').mem('i64.store', 3, x.fpAt(rd));
       }
       return;
+    case 'fminmax':
+      // Without a NaN operand: WebAssembly's min and max, which also order -0 below +0.
+      fastOrSlow(() => {
+        load(rs1, op.size); c.tee(a).get(a).op('f64.eq');
+        load(rs2, op.size); c.tee(b).get(b).op('f64.eq', 'i32.and');
+      }, () => {
+        c.get(a).get(b).op(op.max ? 'f64.max' : 'f64.min').set(r);
+        store(r, op.size);
+      });
+      return;
     case 'fcmp':
       // Without a NaN operand a comparison raises nothing (f32 values compare the same widened).
       fastOrSlow(() => {

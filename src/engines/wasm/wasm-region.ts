@@ -293,7 +293,7 @@ function registersOf(i: BlockInsn, read: Set<number>, written: Set<number>, help
     case 'i2f': use(field(i, 'rs1')); break;
     case 'fmv': if (op.to === 'x') def(field(i, 'rd')); else use(field(i, 'rs1')); break;
     case 'csr': if (op.src === 'rs1') use(field(i, 'rs1')); def(field(i, 'rd')); break;
-    case 'nop': case 'farith': case 'fsqrt': case 'fma': case 'fsgnj': case 'f2f': break;
+    case 'nop': case 'farith': case 'fsqrt': case 'fma': case 'fsgnj': case 'fminmax': case 'f2f': break;
   }
 }
 

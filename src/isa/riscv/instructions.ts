@@ -240,8 +240,8 @@ fpBoth(({ ext, fmt, sfx, R: F, W, bits, size }) => {
   sgnj('fsgnj', '000', 'copy');
   sgnj('fsgnjn', '001', 'negate');
   sgnj('fsgnjx', '010', 'xor');
-  def(`fmin.${sfx}`, ext, `00101${fmt} ..... ..... 000 ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}(SF.min${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
-  def(`fmax.${sfx}`, ext, `00101${fmt} ..... ..... 001 ..... 1010011`, 'none', 'frd,frs1,frs2', `${W}(SF.max${bits}(${F}(rs1), ${F}(rs2), FST))`, fp);
+  def(`fmin.${sfx}`, ext, `00101${fmt} ..... ..... 000 ..... 1010011`, 'none', 'frd,frs1,frs2', { k: 'fminmax', size, max: false }, fp);
+  def(`fmax.${sfx}`, ext, `00101${fmt} ..... ..... 001 ..... 1010011`, 'none', 'frd,frs1,frs2', { k: 'fminmax', size, max: true }, fp);
   const cmp = (name: string, f3: string, cond: FpCond) =>
     def(`${name}.${sfx}`, ext, `10100${fmt} ..... ..... ${f3} ..... 1010011`, 'none', 'rd,frs1,frs2', { k: 'fcmp', size, cond }, fp);
   cmp('feq', '010', 'eq');

@@ -64,6 +64,8 @@ export type FpOp =
   | { k: 'fma'; size: FpSize; negProduct: boolean; negAddend: boolean }
   /** frd <- frs1 with the sign of frs2 ('copy'), its opposite ('negate'), or frs1's sign xor frs2's ('xor'); no flags */
   | { k: 'fsgnj'; size: FpSize; sign: 'copy' | 'negate' | 'xor' }
+  /** frd <- the lesser / greater of frs1 and frs2 (-0 < +0); a NaN operand gives the other one (NV if signalling) */
+  | { k: 'fminmax'; size: FpSize; max: boolean }
   /** rd <- frs1 cond frs2 (0 or 1); a NaN operand gives 0 and raises NV (eq: signalling NaNs only) */
   | { k: 'fcmp'; size: FpSize; cond: FpCond }
   /** to 'x': rd <- the low `size` bytes of frs1, sign-extended; to 'f': frd <- those of rs1 (4: NaN-boxed) */
@@ -90,7 +92,7 @@ export type CsrOp = { k: 'csr'; op: 'rw' | 'rs' | 'rc'; src: 'rs1' | 'zimm' };
 
 export type TypedOp = IntOp | FpOp | CsrOp;
 
-const FP_KINDS = new Set<TypedOp['k']>(['farith', 'fsqrt', 'fma', 'fsgnj', 'fcmp', 'fmv', 'f2i', 'i2f', 'f2f']);
+const FP_KINDS = new Set<TypedOp['k']>(['farith', 'fsqrt', 'fma', 'fsgnj', 'fminmax', 'fcmp', 'fmv', 'f2i', 'i2f', 'f2f']);
 /** Whether a typed operation is an F/D one (FpOp). */
 export const isFpOp = (m: TypedOp): m is FpOp => FP_KINDS.has(m.k);
 
@@ -209,6 +211,7 @@ function fpTemplate(m: FpOp): string {
       const sign = { copy: `${S}(rs2)`, negate: `~${S}(rs2)`, xor: `(${S}(rs1) ^ ${S}(rs2))` }[m.sign];
       return d ? `WFDW(FLO(rs1), (FHI(rs1) & 0x7fffffff) | (${sign} & ${SIGN32}))` : `WFS((FS(rs1) & 0x7fffffff) | (${sign} & ${SIGN32}))`;
     }
+    case 'fminmax': return `${d ? 'WFD' : 'WFS'}(SF.${m.max ? 'max' : 'min'}${d ? 64 : 32}(${d ? 'FD' : 'FS'}(rs1), ${d ? 'FD' : 'FS'}(rs2), FST))`;
     case 'fcmp': return d ? `WX32(SF.${m.cond}64reg(FREGS, rs1, rs2, FST))` : `WX32(SF.${m.cond}32(FS(rs1), FS(rs2), FST))`;
     case 'fmv':
       if (m.to === 'x') return d ? 'WXW(FLO(rs1), FHI(rs1))' : 'WX32(FLO(rs1))';
