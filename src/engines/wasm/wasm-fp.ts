@@ -42,8 +42,8 @@ export interface FpContext {
   f64: (k: number) => number;
 }
 
-/** f64 scratch locals an FP lowering may use. */
-export const FP_LOCALS = 20;
+/** f64 scratch locals an FP lowering may use: r, a, b, fma's 19, and `within`'s. */
+export const FP_LOCALS = 23;
 
 /** Whether the lowering of an operation may call its helper. */
 export const fpHasSlowPath = (op: FpOp | CsrOp) => op.k !== 'fsgnj' && op.k !== 'fmv' && op.k !== 'csr';
@@ -257,7 +257,8 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
   /** F[rd] <- (+-)(F[rs1] * F[rs2]) (+-) F[rs3], binary64, RNE, under fma64n's ranges. */
   function fma64(negProduct: boolean, negAddend: boolean): void {
     const rs3 = i.word >>> 27;
-    const [X, Y, Z, PH, T, XH, XL, YH, YL, PL, SH, SL, TH, TL, R, E1, V, W, BV] = Array.from({ length: 19 }, (_, k) => x.f64(k));
+    // (its own locals, after r, a and b)
+    const [X, Y, Z, PH, T, XH, XL, YH, YL, PL, SH, SL, TH, TL, R, E1, V, W, BV] = Array.from({ length: 19 }, (_, k) => x.f64(3 + k));
     const get = (l: number, reg: number, neg: boolean) => { c.i32(0).mem('f64.load', 3, x.fpAt(reg)); if (neg) c.op('f64.neg'); c.set(l); };
     get(X, rs1, negProduct); get(Y, rs2, false); get(Z, rs3, negAddend);
     assign(PH, ['*', X, Y]);
