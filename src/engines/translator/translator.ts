@@ -94,6 +94,11 @@ export interface TranslatorStats {
   jumpCacheMisses: number;
   translatedInsns: number;
   interpretedInsns: number;
+  /**
+   * Calls from WebAssembly regions to instruction helpers: atomics, fclass, and the slow paths
+   * of FP arithmetic and conversions (wasm-fp.ts), which the fast paths should make rare.
+   */
+  helperCalls: number;
 }
 
 /**
@@ -140,7 +145,7 @@ export class Translator implements Engine {
   readonly name = 'jit';
   readonly stats: TranslatorStats = {
     blocksTranslated: 0, blocksJoined: 0, regionsCompiled: 0, wasmCompiles: 0, translationMs: 0, blocksCached: 0, flushes: 0, invalidations: 0,
-    regionEntries: 0, jumpCacheLookups: 0, jumpCacheMisses: 0, translatedInsns: 0, interpretedInsns: 0,
+    regionEntries: 0, jumpCacheLookups: 0, jumpCacheMisses: 0, translatedInsns: 0, interpretedInsns: 0, helperCalls: 0,
   };
   private readonly cold: Interpreter;
   private readonly ctx: Record<string, unknown>;
@@ -185,7 +190,10 @@ export class Translator implements Engine {
     if (!h) {
       const { source, regs, written } = helperSource(i, this.model);
       let compiled: (() => number) | undefined;
-      const fn = () => (compiled ??= new Function('C', source)(this.ctx) as () => number)();
+      const fn = () => {
+        this.stats.helperCalls++;
+        return (compiled ??= new Function('C', source)(this.ctx) as () => number)();
+      };
       this.helpers.set(i, (h = { fn, regs, written }));
     }
     return h;
@@ -594,7 +602,8 @@ export class Translator implements Engine {
     const lookups = s.jumpCacheLookups, hits = lookups - s.jumpCacheMisses;
     return `jit: ${s.blocksTranslated} blocks translated (${s.blocksJoined} joined into a region from outside it) in ${s.regionsCompiled} region compiles (${s.wasmCompiles} to WebAssembly), ${s.translationMs.toFixed(1)} ms, ${s.blocksCached} cached, ` +
       `${s.flushes} flushes, ${s.invalidations} invalidations; ${s.regionEntries} region entries, jump cache hit rate ${lookups ? ((100 * hits) / lookups).toFixed(1) : '0'}%; ` +
-      `${totalInsns ? ((100 * s.translatedInsns) / totalInsns).toFixed(1) : '0'}% of instructions in translated code`;
+      `${totalInsns ? ((100 * s.translatedInsns) / totalInsns).toFixed(1) : '0'}% of instructions in translated code` +
+      (s.wasmCompiles ? `; ${s.helperCalls} helper calls from WebAssembly` : '');
   }
 
   /** The generated code of the region holding `pc`, if translated: JavaScript source or WebAssembly text (for tests and review). */
