@@ -173,13 +173,16 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
       }
       /** The access at X[rs1] + imm, its address left in L_EA32; leaves first unless it is in RAM, aligned and permitted. */
       const access = (size: number, mask: number, want: number) => {
-        getX(field(i, 'rs1')).i64(field(i, 'imm')).op('i64.add').tee(L_EA).i64(layout.lim).op('i64.ge_u');
+        // Each test branches on its own (a compare and a jump each, where or-ing the three
+        // conditions into one made V8 materialize each as a 0/1 value first).
+        c.open('block', 'fast').open('block', 'slow');
+        getX(field(i, 'rs1')).i64(field(i, 'imm')).op('i64.add').tee(L_EA).i64(layout.lim).op('i64.ge_u').brIf('slow');
         c.get(L_EA).op('i32.wrap_i64').set(L_EA32);
-        if (size > 1) c.get(L_EA32).i32(size - 1).op('i32.and', 'i32.or');
-        // Out of RAM, the page index still lands in this memory (the hart area beyond the
-        // permission bytes is 1 MiB): the first test has already decided.
-        c.get(L_EA32).i32(PAGE_SHIFT).op('i32.shr_u').mem('i32.load8_u', 0, layout.permOffset).i32(mask).op('i32.and').i32(want).op('i32.ne', 'i32.or');
-        c.open('if');
+        if (size > 1) c.get(L_EA32).i32(size - 1).op('i32.and').brIf('slow');
+        c.get(L_EA32).i32(PAGE_SHIFT).op('i32.shr_u').mem('i32.load8_u', 0, layout.permOffset).i32(mask).op('i32.and');
+        if (want !== mask) c.i32(want).op('i32.eq');
+        c.brIf('fast');
+        c.end();
         leave(i.pc, j);
         c.end();
       };
