@@ -219,11 +219,11 @@ export class Translator implements Engine {
     this.cells = new Int32Array(hart.buffer, cellsOffset, 4);
     if (tables >= 0) {
       const flat = mem as FlatMemory, pages = flat.buffer.byteLength / 65536;
-      this.wasm = { lim: flat.size, permOffset: flat.permOffset, hartOffset: hart.offset, pages };
+      this.wasm = { lim: flat.size, permOffset: flat.permOffset, pages };
       [this.jcTag, this.jcCase, this.jcSlot] = [0, 1, 2].map((k) => new Int32Array(flat.buffer, tables + 4 * JC * k, JC));
       this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 16 });
       const bytes = wasmDispatcher({
-        pages, tagOffset: tables, caseOffset: tables + 4 * JC, slotOffset: tables + 8 * JC, mask: JC_MASK, cellsOffset, callBudget: WASM_CALL_BUDGET,
+        pages, tagOffset: tables, caseOffset: tables + 4 * JC, slotOffset: tables + 8 * JC, mask: JC_MASK, hartOffset: hart.offset, cellsOffset, callBudget: WASM_CALL_BUDGET,
       });
       this.dispatch = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { mem: flat.wasm!, table: this.table } }).exports.run as Translator['dispatch'];
     } else {

@@ -33,7 +33,8 @@ export interface DispatchLayout {
   slotOffset: number;
   /** The jump cache index of pc is (pc >>> 1) & mask. */
   mask: number;
-  /** Byte offset of the hart's engine cells. */
+  /** Byte offset of the hart (each region takes it as a parameter), and of its engine cells. */
+  hartOffset: number;
   cellsOffset: number;
   /** Most instructions one region call may run (see translator.ts: WASM_CALL_BUDGET). */
   callBudget: number;
@@ -58,9 +59,10 @@ export function wasmDispatcher(l: DispatchLayout): Uint8Array<ArrayBuffer> {
   c.get(L_H).i32(4).op('i32.xor').tee(L_H).mem('i32.load', 2, l.tagOffset).get(L_PC).op('i32.ne').brIf('out');
   c.end();
   c.get(L_H).mem('i32.load', 2, l.slotOffset).tee(L_SLOT).i32(0).op('i32.lt_s').brIf('out');
-  // region(pc, case, min(budget left, callBudget))
+  // region(pc, case, min(budget left, callBudget), hart)
   c.get(L_PC).get(L_H).mem('i32.load', 2, l.caseOffset);
   c.get(L_BUDGET).get(L_DONE).op('i32.sub').tee(L_R).i32(l.callBudget).get(L_R).i32(l.callBudget).op('i32.lt_s', 'select');
+  c.i32(l.hartOffset);
   c.get(L_SLOT).callIndirect().set(L_NEXT);
   c.i32(0).mem('i32.load', 2, cell(DISPATCH_CELLS.regionRetired)).tee(L_R).get(L_DONE).op('i32.add').set(L_DONE);
   c.get(L_CALLS).i32(1).op('i32.add').set(L_CALLS);
@@ -74,5 +76,5 @@ export function wasmDispatcher(l: DispatchLayout): Uint8Array<ArrayBuffer> {
   c.i32(0).get(L_LAST).mem('i32.store', 2, cell(DISPATCH_CELLS.lastSlot));
   c.i32(0).get(L_CALLS).mem('i32.store', 2, cell(DISPATCH_CELLS.calls));
   c.get(L_PC);
-  return moduleBytes({ pages: l.pages, params: 2, locals: [[7, T_I32]], table: { callParams: 3 } }, c);
+  return moduleBytes({ pages: l.pages, params: 2, locals: [[7, T_I32]], table: { callParams: 4 } }, c);
 }

@@ -27,7 +27,9 @@ import type { Body, OpName } from './wasm-binary.js';
 /** What an FP lowering needs from the region it is part of. */
 export interface FpContext {
   c: Body;
-  /** Memory address of FP register r, and of the fcsr cells (flags, then frm: hart.ts). */
+  /** Pushes the address of the hart's first byte; fpAt and fcsrAt are offsets from it. */
+  hart(): Body;
+  /** Offset of FP register r, and of the fcsr cells (flags, then frm: hart.ts). */
   fpAt(r: number): number;
   fcsrAt: number;
   /** Push X[r] (i64) / pop an i64 into X[r]. */
@@ -73,16 +75,16 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
   const assign = (l: number, e: Expr) => { expr(e); c.set(l); };
   /** The f32 in register r as i32 bits: an improperly boxed value reads as the canonical NaN. */
   const unbox = (r: number) => {
-    c.i32(0).mem('i64.load', 3, x.fpAt(r)).tee(x.i64a).op('i32.wrap_i64').i32(CANON32).get(x.i64a).i64(BOX).op('i64.ge_u', 'select');
+    x.hart().mem('i64.load', 3, x.fpAt(r)).tee(x.i64a).op('i32.wrap_i64').i32(CANON32).get(x.i64a).i64(BOX).op('i64.ge_u', 'select');
   };
   /** Register r as a double: an f64, or an f32 widened (exactly). */
   const load = (r: number, size: 4 | 8) => {
-    if (size === 8) c.i32(0).mem('f64.load', 3, x.fpAt(r));
+    if (size === 8) x.hart().mem('f64.load', 3, x.fpAt(r));
     else { unbox(r); c.op('f32.reinterpret_i32', 'f64.promote_f32'); }
   };
   /** F[rd] <- the double in local l (for size 4, an f32 value held exactly). */
   const store = (l: number, size: 4 | 8) => {
-    c.i32(0).get(l);
+    x.hart().get(l);
     if (size === 8) c.mem('f64.store', 3, x.fpAt(rd));
     else c.op('f32.demote_f64', 'i32.reinterpret_f32', 'i64.extend_i32_u').i64(BOX).op('i64.or').mem('i64.store', 3, x.fpAt(rd));
   };
@@ -107,15 +109,15 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
    */
   const rneWithNx = (rm: number, nx = true): (() => void) | undefined => {
     const flag = nx ? NX : 0;
-    if (rm === 0) return () => (nx ? c.i32(0).mem('i32.load', 2, x.fcsrAt).i32(NX).op('i32.and') : c.i32(1));
+    if (rm === 0) return () => (nx ? x.hart().mem('i32.load', 2, x.fcsrAt).i32(NX).op('i32.and') : c.i32(1));
     // frm is the cell after fflags: one 64-bit load holds both.
-    if (rm === 7) return () => { c.i32(0).mem('i64.load', 3, x.fcsrAt).i64(0x700000000n | BigInt(flag)).op('i64.and').i64(flag).op('i64.eq'); };
+    if (rm === 7) return () => { x.hart().mem('i64.load', 3, x.fcsrAt).i64(0x700000000n | BigInt(flag)).op('i64.and').i64(flag).op('i64.eq'); };
     return undefined;
   };
   /** The rounding mode rm (7: frm) is a valid one (5 and 6 are illegal instructions); undefined when it never is. */
   const rmValid = (): (() => void) | undefined => {
     if (rm <= 4) return () => c.i32(1);
-    if (rm === 7) return () => { c.i32(0).mem('i32.load', 2, x.fcsrAt + 4).i32(5).op('i32.lt_u'); };
+    if (rm === 7) return () => { x.hart().mem('i32.load', 2, x.fcsrAt + 4).i32(5).op('i32.lt_u'); };
     return undefined;
   };
   /** Leaves to the slow path unless lo < |v| <= hi (lo <= |v| when `loIncluded`; no lower bound when undefined); NaN fails. */
@@ -131,9 +133,9 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
   switch (op.k) {
     case 'fmv':
       if (op.to === 'x') {
-        if (rd !== 0) { c.i32(0).mem(op.size === 8 ? 'i64.load' : 'i64.load32_s', op.size === 8 ? 3 : 2, x.fpAt(rs1)); x.setX(rd); }
+        if (rd !== 0) { x.hart().mem(op.size === 8 ? 'i64.load' : 'i64.load32_s', op.size === 8 ? 3 : 2, x.fpAt(rs1)); x.setX(rd); }
       } else {
-        c.i32(0);
+        x.hart();
         x.getX(rs1);
         if (op.size === 4) c.i64(0xffffffffn).op('i64.and').i64(BOX).op('i64.or');
         c.mem('i64.store', 3, x.fpAt(rd));
@@ -141,15 +143,15 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
       return;
     case 'fsgnj':
       if (op.size === 8) {
-        const bits = (reg: number) => c.i32(0).mem('i64.load', 3, x.fpAt(reg));
-        c.i32(0);
+        const bits = (reg: number) => x.hart().mem('i64.load', 3, x.fpAt(reg));
+        x.hart();
         bits(rs1); c.i64(0x7fffffffffffffffn).op('i64.and');
         if (op.sign === 'xor') { bits(rs1); bits(rs2); c.op('i64.xor'); } else bits(rs2);
         if (op.sign === 'negate') c.i64(-1).op('i64.xor');
         c.i64(-0x8000000000000000n).op('i64.and', 'i64.or').mem('i64.store', 3, x.fpAt(rd));
       } else {
         unbox(rs1); c.set(x.i32a);
-        c.i32(0).get(x.i32a).i32(0x7fffffff).op('i32.and');
+        x.hart().get(x.i32a).i32(0x7fffffff).op('i32.and');
         if (op.sign === 'xor') { c.get(x.i32a); unbox(rs2); c.op('i32.xor'); } else unbox(rs2);
         if (op.sign === 'negate') c.i32(-1).op('i32.xor');
         c.i32(-0x80000000).op('i32.and', 'i32.or', 'i64.extend_i32_u').i64(BOX).op('i64.or').mem('i64.store', 3, x.fpAt(rd));
@@ -182,7 +184,7 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
       fastOrSlow(rneWithNx(rm), () => {
         // Operands in their own format: binary32 arithmetic rounds to binary32 directly.
         const operand32 = (reg: number) => { unbox(reg); c.op('f32.reinterpret_i32'); };
-        const get = (reg: number) => (d ? c.i32(0).mem('f64.load', 3, x.fpAt(reg)) : operand32(reg));
+        const get = (reg: number) => (d ? x.hart().mem('f64.load', 3, x.fpAt(reg)) : operand32(reg));
         get(rs1);
         if (op.k === 'fsqrt') c.op(d ? 'f64.sqrt' : 'f32.sqrt');
         else { get(rs2); c.op(ARITH[op.op][d ? 0 : 1]); }
@@ -212,7 +214,8 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
       const guard = round === undefined ? undefined : rm === 7 ? rneWithNx(7, false) : () => c.i32(1);
       fastOrSlow(guard, () => {
         load(rs1, op.size); c.tee(a).op(round).tee(r).f64(lo).op('f64.ge').get(r).f64(hi).op('f64.le', 'i32.and');
-        c.get(r).get(a).op('f64.eq').i32(0).mem('i32.load', 2, x.fcsrAt).i32(NX).op('i32.and', 'i32.or', 'i32.and', 'i32.eqz').brIf('fp-slow');
+        c.get(r).get(a).op('f64.eq');
+        x.hart().mem('i32.load', 2, x.fcsrAt).i32(NX).op('i32.and', 'i32.or', 'i32.and', 'i32.eqz').brIf('fp-slow');
         if (rd === 0) return;
         c.get(r).op(op.int === 'lu' ? 'i64.trunc_f64_u' : 'i64.trunc_f64_s');
         if (op.int === 'wu') c.op('i32.wrap_i64', 'i64.extend_i32_s');
@@ -243,7 +246,7 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
           load(rs1, 4); c.tee(r).get(r).op('f64.eq', 'i32.eqz').brIf('fp-slow');
         } else {
           // fcvt.s.d: exact when the double is an f32 value; else RNE with NX set, a normal f32 result
-          c.i32(0).mem('f64.load', 3, x.fpAt(rs1)).tee(a).op('f32.demote_f64', 'f64.promote_f32').tee(r).get(a).op('f64.eq').open('if').else();
+          x.hart().mem('f64.load', 3, x.fpAt(rs1)).tee(a).op('f32.demote_f64', 'f64.promote_f32').tee(r).get(a).op('f64.eq').open('if').else();
           (rneWithNx(rm) ?? (() => c.i32(0)))();
           c.op('i32.eqz').brIf('fp-slow');
           within(r, MIN_NORMAL32, FLT_MAX);
@@ -259,7 +262,7 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
     const rs3 = i.word >>> 27;
     // (its own locals, after r, a and b)
     const [X, Y, Z, PH, T, XH, XL, YH, YL, PL, SH, SL, TH, TL, R, E1, V, W, BV] = Array.from({ length: 19 }, (_, k) => x.f64(3 + k));
-    const get = (l: number, reg: number, neg: boolean) => { c.i32(0).mem('f64.load', 3, x.fpAt(reg)); if (neg) c.op('f64.neg'); c.set(l); };
+    const get = (l: number, reg: number, neg: boolean) => { x.hart().mem('f64.load', 3, x.fpAt(reg)); if (neg) c.op('f64.neg'); c.set(l); };
     get(X, rs1, negProduct); get(Y, rs2, false); get(Z, rs3, negAddend);
     assign(PH, ['*', X, Y]);
     // Ranges where the transformations below are exact and no flag but NX can arise.
@@ -299,7 +302,7 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
     c.i32(0);
     if (m.op !== 'rw' || rd !== 0) {
       fields.forEach((f, k) => {
-        c.i32(0).mem('i32.load', 2, cellAt(f.cell)).i32(f.mask).op('i32.and').i32(f.at).op('i32.shl');
+        x.hart().mem('i32.load', 2, cellAt(f.cell)).i32(f.mask).op('i32.and').i32(f.at).op('i32.shl');
         if (k > 0) c.op('i32.or');
       });
       c.op('i32.or');
@@ -310,7 +313,7 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
       if (m.op === 'rs') c.get(x.i32b).op('i32.or');
       if (m.op === 'rc') c.i32(-1).op('i32.xor').get(x.i32b).op('i32.and');
       c.set(x.i32a);
-      for (const f of fields) c.i32(0).get(x.i32a).i32(f.at).op('i32.shr_u').i32(f.mask).op('i32.and').mem('i32.store', 2, cellAt(f.cell));
+      for (const f of fields) x.hart().get(x.i32a).i32(f.at).op('i32.shr_u').i32(f.mask).op('i32.and').mem('i32.store', 2, cellAt(f.cell));
     }
     if (rd !== 0) { c.get(x.i32b).op('i64.extend_i32_u'); x.setX(rd); }
   }

@@ -7,8 +7,8 @@
  * and optimizes it in the background, without JavaScript's warm-up.
  *
  * The function works on one WebAssembly memory holding guest RAM at [0, lim), the page
- * permission bytes at `permOffset` and the hart's registers at `hartOffset` (memory.ts:
- * FlatMemory with `wasm`). It is called as run(entryPc, entryCase, budget) and has the JS
+ * permission bytes at `permOffset` and the hart's registers (memory.ts: FlatMemory with
+ * `wasm`). It is called as run(entryPc, entryCase, budget, hartOffset) and has the JS
  * regions' contract (block-codegen.ts) with one difference: it never traps. Whatever its fast
  * paths do not cover (a load or store that is misaligned, out of range, not permitted or into
  * translated code; a jump target outside guest memory) makes it return with pc at that
@@ -28,7 +28,6 @@ export interface WasmLayout {
   /** Guest RAM is [0, lim). */
   lim: number;
   permOffset: number;
-  hartOffset: number;
   /** Size of the memory, in 64 KiB pages. */
   pages: number;
 }
@@ -61,9 +60,12 @@ export const wasmTranslatable = (insns: BlockInsn[]) => wasmKind(insns[0]) !== '
 export interface HelperRegisters { regs: Set<number>; written: Set<number> }
 
 // Locals: the parameters, then i32 scratch, then i64 scratch, then x1..x31, then f64 scratch.
-const L_ENTRY = 0, L_CASE = 1, L_BUDGET = 2;
-const L_PC = 3, L_ICNT = 4, L_EA32 = 5, L_A32 = 6, L_B32 = 7, L_R32 = 8;
-const L_EA = 9, L_A = 10, L_B = 11, L_C = 12, L_D = 13;
+// L_HART, the address of the hart's first byte, is a parameter although it never changes: as a
+// constant, every register access would need its address (beyond 2 GiB) in a register of its
+// own first; as a value V8 cannot see through, it is a base with a small displacement.
+const L_ENTRY = 0, L_CASE = 1, L_BUDGET = 2, L_HART = 3;
+const L_PC = 4, L_ICNT = 5, L_EA32 = 6, L_A32 = 7, L_B32 = 8, L_R32 = 9;
+const L_EA = 10, L_A = 11, L_B = 12, L_C = 13, L_D = 14;
 const xLocal = (r: number) => L_D + r;
 const I32_LOCALS = 6, I64_LOCALS = 5 + 31;
 const fLocal = (k: number) => xLocal(32) + k;
@@ -105,8 +107,10 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
   const helpers: BlockInsn[] = [];
   for (const b of blocks) for (const i of b) registersOf(i, read, written, helper);
   const caseOf = new Map(blocks.map((b, k) => [b[0].pc, k]));
-  const hartAt = (r: number) => layout.hartOffset + HART_LAYOUT.x + 8 * r;
-  const fpAt = (r: number) => layout.hartOffset + HART_LAYOUT.f + 8 * r;
+  /** Offsets of register r from the hart's first byte (pushed by `hart`). */
+  const hartAt = (r: number) => HART_LAYOUT.x + 8 * r;
+  const fpAt = (r: number) => HART_LAYOUT.f + 8 * r;
+  const hart = () => c.get(L_HART);
 
   const getX = (r: number) => (r === 0 ? c.i64(0) : c.get(xLocal(r)));
   const setX = (r: number) => (r === 0 ? c.op('drop') : c.set(xLocal(r)));
@@ -130,7 +134,7 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
   const value = (b: Operand, i: BlockInsn) => (b === 'rs2' ? getX(field(i, 'rs2')) : c.i64(field(i, b)));
 
   for (const r of [...read, ...written].filter((r, k, all) => all.indexOf(r) === k).sort((a, b) => a - b)) {
-    c.i32(0).mem('i64.load', 3, hartAt(r)).set(xLocal(r));
+    hart().mem('i64.load', 3, hartAt(r)).set(xLocal(r));
   }
   c.get(L_ENTRY).set(L_PC);
   c.open('block', 'exit').open('loop', 'dispatch').open('block', 'search');
@@ -155,18 +159,18 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
       const callHelper = () => {
         // The helper sees and changes the registers in memory: this region's copies go there first.
         const { regs, written: changed } = helper(i);
-        for (const r of [...regs].sort((a, b) => a - b)) c.i32(0).get(xLocal(r)).mem('i64.store', 3, hartAt(r));
+        for (const r of [...regs].sort((a, b) => a - b)) hart().get(xLocal(r)).mem('i64.store', 3, hartAt(r));
         c.call(helpers.length).open('if');
         leave(i.pc, j);
         c.end();
-        for (const r of [...changed].sort((a, b) => a - b)) c.i32(0).mem('i64.load', 3, hartAt(r)).set(xLocal(r));
+        for (const r of [...changed].sort((a, b) => a - b)) hart().mem('i64.load', 3, hartAt(r)).set(xLocal(r));
         helpers.push(i);
       };
       if (kind === 'helper') { callHelper(); return; }
       const op = i.def.op!, rd = field(i, 'rd');
       if (loweredByFp(op)) {
         lowerFp({
-          c, fpAt, fcsrAt: layout.hartOffset + HART_LAYOUT.fcsr, getX, setX, slow: callHelper,
+          c, hart, fpAt, fcsrAt: HART_LAYOUT.fcsr, getX, setX, slow: callHelper,
           i32a: L_A32, i32b: L_B32, i64a: L_A, f64: fLocal,
         }, i, op);
         return;
@@ -203,14 +207,15 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
           break;
         case 'fload':
           access(op.size, PROT_R, PROT_R);
-          c.i32(0).get(L_EA32);
+          hart().get(L_EA32);
           if (op.size === 8) c.mem('i64.load', 3);
           else c.mem('i64.load32_u', 2).i64(-0x100000000).op('i64.or'); // NaN-boxed
           c.mem('i64.store', 3, fpAt(rd));
           break;
         case 'fstore':
           access(op.size, PROT_W | CODE, PROT_W);
-          c.get(L_EA32).i32(0).mem('i64.load', 3, fpAt(field(i, 'rs2'))).mem(op.size === 8 ? 'i64.store' : 'i64.store32', Math.log2(op.size));
+          c.get(L_EA32);
+          hart().mem('i64.load', 3, fpAt(field(i, 'rs2'))).mem(op.size === 8 ? 'i64.store' : 'i64.store32', Math.log2(op.size));
           break;
         case 'jalr':
           // The target is read before rd is written (rd may be rs1); one outside RAM goes to the interpreter.
@@ -262,11 +267,11 @@ export function wasmRegion(blocks: BlockInsn[][], layout: WasmLayout, helper: (i
   search(0, starts.length);
   c.br('exit');
   c.end().end(); // dispatch, exit
-  for (const r of [...written].sort((a, b) => a - b)) c.i32(0).get(xLocal(r)).mem('i64.store', 3, hartAt(r));
-  c.i32(0).get(L_ICNT).mem('i32.store', 2, layout.hartOffset + HART_LAYOUT.engineCells);
+  for (const r of [...written].sort((a, b) => a - b)) hart().get(xLocal(r)).mem('i64.store', 3, hartAt(r));
+  hart().get(L_ICNT).mem('i32.store', 2, HART_LAYOUT.engineCells);
   c.get(L_PC);
   return {
-    bytes: moduleBytes({ pages: layout.pages, params: 3, locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64], [FP_LOCALS, T_F64]], helpers: helpers.length }, c),
+    bytes: moduleBytes({ pages: layout.pages, params: 4, locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64], [FP_LOCALS, T_F64]], helpers: helpers.length }, c),
     helpers,
     ...(c.text ? { text: c.text.join('\n') } : {}),
   };
