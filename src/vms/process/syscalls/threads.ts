@@ -197,8 +197,14 @@ function timespecNs(k: LinuxKernel, at: bigint): bigint {
 
 /** The host monotonic deadline of a futex timeout: relative for FUTEX_WAIT, absolute on the chosen clock otherwise. */
 function futexDeadline(k: LinuxKernel, timeout: bigint, relative: boolean, realtime: boolean): bigint {
-  const now = k.host.monotonicNs();
-  return relative ? now + timeout : now + timeout - clockNow(k, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC);
+  if (relative) return k.host.monotonicNs() + timeout;
+  // The guest's clock is read before the host's: time passing between the two reads (a busy
+  // host can preempt us there for milliseconds) then makes the wait longer, never shorter than
+  // the absolute timeout asks. The other order can end a wait early by that much; it is the
+  // likely cause of a pthread_mutex_timedlock that returned ETIMEDOUT after 'waited < 30 ms',
+  // seen once in thread_timeouts on a loaded host.
+  const left = timeout - clockNow(k, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC);
+  return k.host.monotonicNs() + left;
 }
 
 function hex(a: number): string { return `0x${a.toString(16)}`; }
