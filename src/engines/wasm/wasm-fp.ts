@@ -19,6 +19,7 @@
  * algorithm as the FP library's fast path (fp/softfloat.ts: fma64n), under its operand ranges.
  */
 import { FP_CSR_FIELDS } from '../../machine/csr.js';
+import { CANON32, MAX32, MIN_NORMAL32, NX, SPLIT, TWO_1000, TWO_990, TWO_995, TWO_M960 } from '../../isa/riscv/fp/softfloat.js';
 import { operand } from '../../isa/riscv/encoding.js';
 import type { CsrOp, FpArith, FpOp } from '../../isa/riscv/typed-ops.js';
 import type { BlockInsn } from '../translator/block-codegen.js';
@@ -53,12 +54,8 @@ export const fpHasSlowPath = (op: FpOp | CsrOp) => op.k !== 'fsgnj' && op.k !== 
 /** Whether a CSR instruction accesses an FP CSR (which regions lower; other CSRs are left to the interpreter). */
 export const isFpCsr = (i: BlockInsn) => FP_CSR_FIELDS[i.word >>> 20] !== undefined;
 
-const NX = 1;
 const DBL_MAX = Number.MAX_VALUE, MIN_NORMAL64 = 2 ** -1022;
-const FLT_MAX = 3.4028234663852886e38, MIN_NORMAL32 = 2 ** -126;
-const SPLIT = 134217729; // 2^27 + 1 (Veltkamp)
 const BOX = -0x100000000n; // the high word of a NaN-boxed f32: all ones
-const CANON32 = 0x7fc00000;
 
 /** An f64 expression over locals (numbers) and constants, for the error-free transformations. */
 type Expr = number | { c: number } | ['+' | '-' | '*', Expr, Expr];
@@ -129,6 +126,11 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
   };
   const rm = (i.word >>> 12) & 7;
   const r = x.f64(0), a = x.f64(1), b = x.f64(2);
+  /** A guard: loads rs1 and rs2 (as doubles) into a and b; true when neither is a NaN. */
+  const neitherNaN = (size: 4 | 8) => () => {
+    load(rs1, size); c.tee(a).get(a).op('f64.eq');
+    load(rs2, size); c.tee(b).get(b).op('f64.eq', 'i32.and');
+  };
 
   switch (op.k) {
     case 'fmv':
@@ -159,20 +161,14 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
       return;
     case 'fminmax':
       // Without a NaN operand: WebAssembly's min and max, which also order -0 below +0.
-      fastOrSlow(() => {
-        load(rs1, op.size); c.tee(a).get(a).op('f64.eq');
-        load(rs2, op.size); c.tee(b).get(b).op('f64.eq', 'i32.and');
-      }, () => {
+      fastOrSlow(neitherNaN(op.size), () => {
         c.get(a).get(b).op(op.max ? 'f64.max' : 'f64.min').set(r);
         store(r, op.size);
       });
       return;
     case 'fcmp':
       // Without a NaN operand a comparison raises nothing (f32 values compare the same widened).
-      fastOrSlow(() => {
-        load(rs1, op.size); c.tee(a).get(a).op('f64.eq');
-        load(rs2, op.size); c.tee(b).get(b).op('f64.eq', 'i32.and');
-      }, () => {
+      fastOrSlow(neitherNaN(op.size), () => {
         if (rd === 0) return;
         c.get(a).get(b).op(op.cond === 'eq' ? 'f64.eq' : op.cond === 'lt' ? 'f64.lt' : 'f64.le', 'i64.extend_i32_u');
         x.setX(rd);
@@ -180,7 +176,7 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
       return;
     case 'farith': case 'fsqrt': {
       const d = op.size === 8;
-      const [max, minNormal] = d ? [DBL_MAX, MIN_NORMAL64] : [FLT_MAX, MIN_NORMAL32];
+      const [max, minNormal] = d ? [DBL_MAX, MIN_NORMAL64] : [MAX32, MIN_NORMAL32];
       fastOrSlow(rneWithNx(rm), () => {
         // Operands in their own format: binary32 arithmetic rounds to binary32 directly.
         const operand32 = (reg: number) => { unbox(reg); c.op('f32.reinterpret_i32'); };
@@ -191,7 +187,7 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
         if (!d) c.op('f64.promote_f32');
         c.set(r);
         // Sums and differences that are tiny are exact (no underflow): only overflow and NaN matter.
-        if (op.k === 'fsqrt') c.get(r).f64(0).op('f64.gt', 'i32.eqz').brIf('fp-slow');
+        // (A root passing the lower bound is positive: -0 and NaN fail it.)
         within(r, op.k === 'farith' && (op.op === 'add' || op.op === 'sub') ? undefined : minNormal, max);
         store(r, op.size);
       });
@@ -249,7 +245,7 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
           x.hart().mem('f64.load', 3, x.fpAt(rs1)).tee(a).op('f32.demote_f64', 'f64.promote_f32').tee(r).get(a).op('f64.eq').open('if').else();
           (rneWithNx(rm) ?? (() => c.i32(0)))();
           c.op('i32.eqz').brIf('fp-slow');
-          within(r, MIN_NORMAL32, FLT_MAX);
+          within(r, MIN_NORMAL32, MAX32);
           c.end();
         }
         store(r, op.size);
@@ -266,9 +262,9 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
     get(X, rs1, negProduct); get(Y, rs2, false); get(Z, rs3, negAddend);
     assign(PH, ['*', X, Y]);
     // Ranges where the transformations below are exact and no flag but NX can arise.
-    c.get(PH).op('f64.abs').tee(T).f64(2 ** -960).op('f64.ge').get(T).f64(2 ** 990).op('f64.le', 'i32.and');
-    c.get(X).op('f64.abs').f64(2 ** 995).op('f64.lt', 'i32.and').get(Y).op('f64.abs').f64(2 ** 995).op('f64.lt', 'i32.and');
-    c.get(Z).op('f64.abs').f64(2 ** 990).op('f64.le', 'i32.and', 'i32.eqz').brIf('fp-slow');
+    c.get(PH).op('f64.abs').tee(T).f64(TWO_M960).op('f64.ge').get(T).f64(TWO_990).op('f64.le', 'i32.and');
+    c.get(X).op('f64.abs').f64(TWO_995).op('f64.lt', 'i32.and').get(Y).op('f64.abs').f64(TWO_995).op('f64.lt', 'i32.and');
+    c.get(Z).op('f64.abs').f64(TWO_990).op('f64.le', 'i32.and', 'i32.eqz').brIf('fp-slow');
     // x*y = ph + pl exactly (Dekker).
     const split = (v: number, hi: number, lo: number) => {
       assign(T, ['*', { c: SPLIT }, v]); assign(hi, ['-', T, ['-', T, v]]); assign(lo, ['-', v, hi]);
@@ -288,7 +284,7 @@ export function lowerFp(x: FpContext, i: BlockInsn, op: FpOp | CsrOp): void {
     c.get(x.i64a).i64(1).i64(-1).get(V).f64(0).op('f64.gt').get(W).f64(0).op('f64.gt', 'i32.eq', 'select', 'i64.add', 'f64.reinterpret_i64').set(V);
     c.end();
     assign(r, ['+', R, V]);
-    within(r, 2 ** -960, 2 ** 1000, true);
+    within(r, TWO_M960, TWO_1000, true);
     store(r, 8);
   }
 

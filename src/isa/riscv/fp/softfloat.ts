@@ -37,15 +37,17 @@ const B32 = new ArrayBuffer(4);
 const SF32 = new Float32Array(B32);
 const SI32 = new Int32Array(B32);
 
-const CANON32 = 0x7fc00000;
+// Format constants and the ranges of the f64 fast paths, exported for the WebAssembly backend's
+// fast paths (engines/wasm/wasm-fp.ts), which rely on the same ranges.
+export const CANON32 = 0x7fc00000;
 const CANON64 = 0x7ff8000000000000n;
 
-const MIN_NORMAL32 = 1.1754943508222875e-38; // 2^-126
-const SPLIT = 134217729;                       // 2^27 + 1 (Veltkamp)
-const TWO_M960 = 2 ** -960;
-const TWO_990 = 2 ** 990;
-const TWO_995 = 2 ** 995;
-const TWO_1000 = 2 ** 1000;
+export const MIN_NORMAL32 = 1.1754943508222875e-38; // 2^-126
+export const SPLIT = 134217729;                       // 2^27 + 1 (Veltkamp)
+export const TWO_M960 = 2 ** -960;
+export const TWO_990 = 2 ** 990;
+export const TWO_995 = 2 ** 995;
+export const TWO_1000 = 2 ** 1000;
 
 function toF64(a: bigint): number {
   SI64[0] = a;
@@ -135,7 +137,7 @@ function finish32(r: number, up: boolean, errExact: number, rm: number, st: Int3
   }
 }
 
-const MAX32 = 3.4028234663852886e38;
+export const MAX32 = 3.4028234663852886e38;
 
 // ---------------------------------------------------------------------------
 // f32 arithmetic. An f32 add/sub/mul/div/sqrt evaluated in binary64 and then
