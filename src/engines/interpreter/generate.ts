@@ -70,11 +70,26 @@ export function isHot(d: InsnDef): boolean {
 
 
 
+/**
+ * A test of the instruction word `i` for the system instructions: by major opcode where every
+ * instruction with that opcode is one (SYSTEM), by each instruction's mask where not (fence.i
+ * beside fence), so that the cold path pays one or two compares, not one per instruction.
+ */
+function systemTest(): string {
+  const tests: string[] = [];
+  for (const opcode of new Set(INSNS.filter((d) => d.flags.system).map((d) => d.match & 0x7f))) {
+    const withOpcode = INSNS.filter((d) => (d.mask & 0x7f) === 0x7f && (d.match & 0x7f) === opcode);
+    if (withOpcode.every((d) => d.flags.system)) tests.push(`(i & 127) === ${opcode}`);
+    else tests.push(...withOpcode.filter((d) => d.flags.system).map((d) => `(i & ${d.mask}) === ${d.match}`));
+  }
+  return tests.join(' || ');
+}
+
 export function generateInterpreter(opts: GenerateOptions): string {
   const v = opts.vocabulary, L = opts.loop;
   const illegal = expand('ILLEGAL()', v);
   const locals = `const ${opts.bindings.map((n) => `${n} = C.${n}`).join(', ')};`;
-  const system = L.blockEndsAtSystem ? ` || ${INSNS.filter((d) => d.flags.system).map((d) => `(i & ${d.mask}) === ${d.match}`).join(' || ')}` : '';
+  const system = L.blockEndsAtSystem ? ` || ${systemTest()}` : '';
   const coldCall = `npc = cold(C, i, raw, pc, len, icount, PCHI); if (BLOCKWISE && (npc !== ((pc + len) | 0)${system})) budget = 0`;
   return `
 const cold = function (C, i, raw, pc, len, icount, PCHI) {
